@@ -1,0 +1,160 @@
+package org.testimonyintake.office;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.Provider;
+import java.security.Security;
+import java.util.Optional;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openpgp.PGPCompressedData;
+import org.bouncycastle.openpgp.PGPEncryptedData;
+import org.bouncycastle.openpgp.PGPEncryptedDataList;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPLiteralData;
+import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPObjectFactory;
+import org.bouncycastle.openpgp.PGPOnePassSignatureList;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPSignatureList;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.PublicKeyDataDecryptorFactory;
+import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.testimonyintake.format.KeyProfile;
+import org.testimonyintake.office.DecryptionException.Reason;
+
+/**
+ * Decrypts OpenPGP messages addressed to any office subkey. Bouncy Castle streams plaintext out before it checks the
+ * MDC at the end, so plaintext goes to a hidden owner-only temporary file beside the target and is renamed into place
+ * only after the whole message verified; on any failure the temporary file is deleted and no target appears.
+ */
+public final class MessageDecryptor {
+    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
+    private static final Provider JDK_AES = Security.getProvider("SunJCE");
+
+    private final UnlockedOfficeKey key;
+
+    public MessageDecryptor(UnlockedOfficeKey key) {
+        this.key = key;
+    }
+
+    /** Decrypts {@code message} into a new file {@code target}, which must not exist yet. */
+    public void decrypt(InputStream message, Path target) throws DecryptionException, IOException {
+        Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".decrypting-", ".partial");
+        try {
+            try (OutputStream plaintext = Files.newOutputStream(temporary)) {
+                decrypt(message, plaintext);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Writes the plaintext to {@code plaintext} as it streams; the caller must discard what was written unless this
+     * returns normally, since the integrity check happens at the end.
+     */
+    public void decrypt(InputStream message, OutputStream plaintext) throws DecryptionException, IOException {
+        PGPEncryptedDataList encryptedData = readEncryptedDataList(message);
+        Recipient recipient = findRecipient(encryptedData);
+        if (!recipient.data().isIntegrityProtected()) {
+            throw new DecryptionException(Reason.NOT_INTEGRITY_PROTECTED);
+        }
+        try {
+            InputStream clear = recipient.data().getDataStream(recipient.decryptor());
+            copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()), plaintext);
+            if (!recipient.data().verify()) {
+                throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+            }
+        } catch (PGPException | EOFException | RuntimeException e) {
+            throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+        } catch (IOException e) {
+            // BC reports a bad MDC, a bad AEAD tag and truncation as IOExceptions of the decrypted stream.
+            throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+        }
+    }
+
+    private record Recipient(PGPPublicKeyEncryptedData data, PublicKeyDataDecryptorFactory decryptor) {
+    }
+
+    private static PGPEncryptedDataList readEncryptedDataList(InputStream message) throws DecryptionException {
+        try {
+            InputStream decoded = PGPUtil.getDecoderStream(new BufferedInputStream(message));
+            PGPObjectFactory packets = new PGPObjectFactory(decoded, KeyProfile.implementation().keyFingerPrintCalculator());
+            Object next = packets.nextObject();
+            while (next instanceof PGPMarker) {
+                next = packets.nextObject();
+            }
+            if (next instanceof PGPEncryptedDataList list) {
+                return list;
+            }
+        } catch (IOException | RuntimeException e) {
+            // falls through: not parseable as OpenPGP
+        }
+        throw new DecryptionException(Reason.NOT_OPENPGP);
+    }
+
+    private Recipient findRecipient(PGPEncryptedDataList list) throws DecryptionException {
+        for (PGPEncryptedData candidate : list) {
+            if (candidate instanceof PGPPublicKeyEncryptedData data) {
+                Optional<PGPPrivateKey> named = key.forRecipient(data.getKeyIdentifier());
+                if (named.isPresent()) {
+                    return new Recipient(data, decryptorFactory(named.get(), data));
+                }
+            }
+        }
+        for (PGPEncryptedData candidate : list) {
+            if (candidate instanceof PGPPublicKeyEncryptedData data && data.getKeyIdentifier().isWildcard()) {
+                for (PGPPrivateKey privateKey : key.all()) {
+                    PublicKeyDataDecryptorFactory decryptor = decryptorFactory(privateKey, data);
+                    try {
+                        data.getSessionKey(decryptor);
+                        return new Recipient(data, decryptor);
+                    } catch (PGPException | RuntimeException wrongKey) {
+                        // try the next subkey
+                    }
+                }
+            }
+        }
+        throw new DecryptionException(Reason.NOT_FOR_THIS_KEY);
+    }
+
+    /**
+     * Session keys are unwrapped by BC. SEIPDv1's AES-CFB runs in the JDK's provider, which uses the CPU's AES
+     * instructions (several times BC's own engine); the JDK has no OCB, so SEIPDv2 stays with BC.
+     */
+    private static PublicKeyDataDecryptorFactory decryptorFactory(PGPPrivateKey privateKey, PGPEncryptedData data) {
+        return new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BOUNCY_CASTLE)
+                .setContentProvider(data.isAEAD() ? BOUNCY_CASTLE : JDK_AES)
+                .build(privateKey);
+    }
+
+    /** Reads the decrypted packets: optional compression and signatures around exactly one literal data packet. */
+    private static void copyLiteralData(PGPObjectFactory packets, OutputStream plaintext)
+            throws IOException, PGPException, DecryptionException {
+        int literals = 0;
+        for (Object next = packets.nextObject(); next != null; next = packets.nextObject()) {
+            if (next instanceof PGPCompressedData compressed) {
+                packets = new PGPObjectFactory(compressed.getDataStream(), KeyProfile.implementation().keyFingerPrintCalculator());
+            } else if (next instanceof PGPLiteralData literal) {
+                literals++;
+                if (literals > 1) {
+                    throw new DecryptionException(Reason.NOT_ONE_LITERAL);
+                }
+                literal.getDataStream().transferTo(plaintext);
+            } else if (!(next instanceof PGPOnePassSignatureList || next instanceof PGPSignatureList || next instanceof PGPMarker)) {
+                throw new DecryptionException(Reason.NOT_ONE_LITERAL);
+            }
+        }
+        if (literals != 1) {
+            throw new DecryptionException(Reason.NOT_ONE_LITERAL);
+        }
+    }
+}
