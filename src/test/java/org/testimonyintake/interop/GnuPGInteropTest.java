@@ -1,0 +1,112 @@
+package org.testimonyintake.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.testimonyintake.format.KeyProfile;
+import org.testimonyintake.format.MessageEncryptor;
+import org.testimonyintake.interop.ExternalTool.Outcome;
+import org.testimonyintake.office.MessageDecryptor;
+import org.testimonyintake.office.OfficeKey;
+
+/**
+ * GnuPG 2.2 and this code read each other's messages byte for byte, with a compat office key. The sender's gpg has only
+ * the public certificate; the office's gpg has the secret key file imported as SecretKeyFile wrote it.
+ */
+class GnuPGInteropTest {
+    @TempDir
+    static Path directory;
+
+    private static OfficeKeyFiles office;
+    private static MessageDecryptor decryptor;
+    private static GnuPG sender;
+    private static GnuPG officeGpg;
+
+    @BeforeAll
+    static void generateOfficeKeyAndGiveItToGnuPG() throws Exception {
+        office = OfficeKeyFiles.write(OfficeKey.generate(KeyProfile.COMPAT, "Test Office <office@example.org>",
+                OfficeKeyFiles.passphrase()), directory, "office");
+        decryptor = new MessageDecryptor(office.key().unlock(OfficeKeyFiles.passphrase()));
+        sender = GnuPG.createIn(directory, "unused");
+        sender.importKey(office.certificateFile()).requireSuccess();
+        officeGpg = GnuPG.createIn(directory, OfficeKeyFiles.PASSPHRASE);
+        officeGpg.importKey(office.secretKeyFile()).requireSuccess();
+    }
+
+    @AfterAll
+    static void stopAgents() throws Exception {
+        sender.close();
+        officeGpg.close();
+    }
+
+    static Stream<Arguments> plaintextsArmoredAndBinary() {
+        return Plaintexts.all().keySet().stream().sorted()
+                .flatMap(name -> Stream.of(Arguments.of(name, false), Arguments.of(name, true)));
+    }
+
+    static Stream<String> plaintexts() {
+        return Plaintexts.all().keySet().stream().sorted();
+    }
+
+    @ParameterizedTest(name = "{0}, armor {1}")
+    @MethodSource("plaintextsArmoredAndBinary")
+    void gpgMessageToTheOfficeDecryptsByteForByte(String name, boolean armor) throws Exception {
+        byte[] plaintext = Plaintexts.all().get(name);
+        Path message = directory.resolve("gpg-" + name + (armor ? ".asc" : ".gpg"));
+        sender.encrypt(office.certificate().primaryFingerprint(), write(name, plaintext), message,
+                armor ? new String[] {"--armor"} : new String[0]).requireSuccess();
+
+        assertEquals(armor, Files.readString(message, StandardCharsets.ISO_8859_1).startsWith("-----BEGIN PGP MESSAGE-----"));
+        assertEquals(List.of(office.certificate().currentSubkey().keyId()), officeGpg.recipientKeyIds(message));
+        // gpg compresses by default; the decryptor must unwrap the compressed packet.
+        assertTrue(officeGpg.listPackets(message).contains(":compressed packet: algo="), officeGpg.listPackets(message));
+        assertArrayEquals(plaintext, Decryption.decrypt(decryptor, message));
+    }
+
+    @Test
+    void gpgMessageWithHiddenRecipientDecrypts() throws Exception {
+        Path message = directory.resolve("gpg-throw-keyids.gpg");
+        sender.encrypt(office.certificate().primaryFingerprint(), write("hidden", Plaintexts.KOREAN), message,
+                "--throw-keyids").requireSuccess();
+
+        assertEquals(List.of("0000000000000000"), officeGpg.recipientKeyIds(message));
+        assertArrayEquals(Plaintexts.KOREAN, Decryption.decrypt(decryptor, message));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plaintexts")
+    void messageEncryptorOutputDecryptsInGpgByteForByte(String name) throws Exception {
+        byte[] plaintext = Plaintexts.all().get(name);
+        Path message = Files.write(directory.resolve("encryptor-" + name + ".gpg"),
+                MessageEncryptor.encrypt(office.certificate(), plaintext));
+        Path decrypted = directory.resolve("encryptor-" + name + ".gpg-decrypted");
+
+        Outcome decryption = officeGpg.decrypt(message, decrypted).requireSuccess();
+
+        assertArrayEquals(plaintext, Files.readAllBytes(decrypted));
+        assertFalse(decryption.stderr().contains("WARNING"), decryption.stderr());
+        String packets = officeGpg.listPackets(message);
+        assertTrue(packets.contains(":pubkey enc packet: version 3"), packets);
+        assertTrue(packets.contains("mdc_method: 2"), packets);
+        assertFalse(packets.contains(":compressed packet:"), packets);
+    }
+
+    private static Path write(String name, byte[] plaintext) throws Exception {
+        Path file = directory.resolve(name + ".plaintext");
+        return Files.exists(file) ? file : Files.write(file, plaintext);
+    }
+}
