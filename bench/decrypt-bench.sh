@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Office decryption benchmark (issue: foundation). In one run, on the same files:
+#   batch: 1,000 messages of 8 KiB  -> one `intake-office decrypt` vs. a `gpg --decrypt` loop (agent cache warm)
+#   large: 5 messages of 20 MB      -> intake-office MB/s, with and without the fixed cost of start-up and key unlock
+# Messages are made by gpg without compression, like the intake server's (FORMAT.md section 3).
+# Usage: bench/decrypt-bench.sh [WORKDIR]   (default: a fresh temporary directory, removed at the end)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f target/intake-office.jar ] || mvn -B -q package -DskipTests
+jar=$PWD/target/intake-office.jar
+work=${1:-$(mktemp -d /tmp/decrypt-bench.XXXXXX)}
+[ -n "${1:-}" ] || trap 'rm -rf "$work"' EXIT
+mkdir -p "$work" && cd "$work"
+export GNUPGHOME=$work/gnupg
+mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
+
+now() { date +%s.%N; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
+
+echo "setting up in $work"
+echo "benchmark passphrase, not secret at all" > passphrase
+java -jar "$jar" keygen --name "Benchmark office" --secret office.sec.asc --public office.asc \
+  --passphrase-file passphrase > /dev/null
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file passphrase --import office.sec.asc 2> /dev/null
+
+mkdir -p small large
+for i in $(seq -w 1 1000); do head -c 8192 /dev/urandom > "small/m$i"; done
+for i in 1 2 3 4 5; do head -c 20000000 /dev/urandom > "large/m$i"; done
+encrypt() { gpg --batch --quiet --trust-model always --compress-algo none --recipient-file office.asc --multifile --encrypt "$@"; }
+encrypt small/m*[0-9]
+encrypt large/m[1-5]
+# Warm the gpg agent's passphrase cache so the loop measures decryption, not key unlocking.
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file passphrase --decrypt small/m0001.gpg > /dev/null
+
+echo "batch: 1000 x 8 KiB"
+start=$(now)
+java -jar "$jar" decrypt --secret office.sec.asc --passphrase-file passphrase --out out-small small/*.gpg > /dev/null
+office_batch=$(seconds "$start" "$(now)")
+mkdir -p gpg-small
+start=$(now)
+for f in small/*.gpg; do
+  gpg --batch --quiet --pinentry-mode loopback --passphrase-file passphrase \
+    --output "gpg-small/$(basename "$f" .gpg)" --decrypt "$f" 2> /dev/null
+done
+gpg_batch=$(seconds "$start" "$(now)")
+cmp small/m0500 out-small/m0500 && cmp small/m0500 gpg-small/m0500
+
+echo "large: 5 x 20 MB"
+start=$(now)
+java -jar "$jar" decrypt --secret office.sec.asc --passphrase-file passphrase --out out-one small/m0001.gpg > /dev/null
+fixed=$(seconds "$start" "$(now)")
+start=$(now)
+java -jar "$jar" decrypt --secret office.sec.asc --passphrase-file passphrase --out out-large large/*.gpg > /dev/null
+office_large=$(seconds "$start" "$(now)")
+cmp large/m3 out-large/m3
+mb=100
+echo
+printf 'batch  intake-office %.2f s, gpg loop %.2f s: intake-office is %.1fx faster\n' \
+  "$office_batch" "$gpg_batch" "$(ratio "$gpg_batch" "$office_batch")"
+printf 'large  intake-office %.2f s for %d MB: %.0f MB/s wall; start-up + unlock %.2f s; %.0f MB/s net of it\n' \
+  "$office_large" "$mb" "$(ratio "$mb" "$office_large")" "$fixed" "$(ratio "$mb" "$(seconds "$fixed" "$office_large")")"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(gpg --version | head -1)"
