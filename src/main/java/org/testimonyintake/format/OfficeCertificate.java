@@ -37,7 +37,7 @@ public final class OfficeCertificate {
 
     /** Reads an armored or binary certificate, refusing secret key material and certificates senders cannot use. */
     public static OfficeCertificate parse(byte[] encoded) throws KeyMaterialException {
-        if (containsSecretKeyPacket(encoded)) {
+        if (containsSecretKeyMaterial(encoded)) {
             throw new KeyMaterialException("this file holds secret key material; only the public office certificate belongs here");
         }
         List<OpenPGPCertificate> certificates;
@@ -84,6 +84,17 @@ public final class OfficeCertificate {
 
     public Subkey currentSubkey() {
         return encryptionSubkeys.stream().filter(s -> s.state() == SubkeyState.CURRENT).findFirst().orElseThrow();
+    }
+
+    /**
+     * The subkeys an upload may be addressed to on {@code today}: the current one, and previous ones superseded at
+     * most {@code graceDays} days ago (a source may have loaded the form before a rotation; FORMAT.md section 2).
+     */
+    public List<Subkey> acceptedRecipients(LocalDate today, int graceDays) {
+        return encryptionSubkeys.stream()
+                .filter(s -> s.state() == SubkeyState.CURRENT
+                        || s.superseded().map(date -> !date.plusDays(graceDays).isBefore(today)).orElse(false))
+                .toList();
     }
 
     /** The Bouncy Castle key of the current subkey, the only one anything is encrypted to. */
@@ -134,8 +145,8 @@ public final class OfficeCertificate {
         return hashed != null && (hashed.getKeyFlags() & ENCRYPTION_FLAGS) != 0;
     }
 
-    /** Looks at every packet, not a prefix: a secret key packet anywhere in the file is refused. */
-    private static boolean containsSecretKeyPacket(byte[] encoded) {
+    /** Looks at every packet, not a prefix: true if a secret key packet stands anywhere in the file. */
+    public static boolean containsSecretKeyMaterial(byte[] encoded) {
         try (InputStream decoded = PGPUtil.getDecoderStream(new ByteArrayInputStream(encoded));
              BCPGInputStream packets = new BCPGInputStream(decoded)) {
             while (packets.nextPacketTag() >= 0) {
