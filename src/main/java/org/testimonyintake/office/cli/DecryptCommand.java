@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.testimonyintake.format.InvalidDocumentException;
+import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.DecryptionException;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
@@ -23,9 +25,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "decrypt", mixinStandardHelpOptions = true,
-        description = "Decrypt OpenPGP messages (binary or armored) addressed to any office subkey into DIR "
-                + "(created with mode 0700). A file appears only after its integrity check passed. A testimony "
-                + "document is written as NAME.json with a sanitized view NAME.html beside it.")
+        description = "Decrypt OpenPGP messages (binary or armored) addressed to any office subkey, and export "
+                + "bundles of the intake server, into DIR (created with mode 0700). A file appears only after its "
+                + "integrity check passed. A testimony document gets a sanitized view NAME.html beside it; a bundle "
+                + "becomes a case folder: one folder per submission and an index.html.")
 final class DecryptCommand implements Callable<Integer> {
     @Option(names = "--secret", required = true, paramLabel = "FILE", description = "The secret office key.")
     Path secretFile;
@@ -51,12 +54,22 @@ final class DecryptCommand implements Callable<Integer> {
         }
         MessageDecryptor decryptor = new MessageDecryptor(key.unlock(passphrases.existing()));
         createPrivateDirectory(outDirectory);
+        CaseFolder caseFolder = new CaseFolder(outDirectory, decryptor);
         Progress progress = new Progress(err, inputs.size());
         int decrypted = 0;
         for (Path input : inputs) {
             try {
-                decryptOne(decryptor, input);
-                decrypted++;
+                if (CaseFolder.isBundle(input)) {
+                    if (addBundle(caseFolder, input, progress)) {
+                        decrypted++;
+                    }
+                } else {
+                    decryptOne(decryptor, input);
+                    decrypted++;
+                }
+            } catch (InvalidDocumentException e) {
+                progress.interrupt();
+                err.println(OfficeCli.NAME + ": error: " + input + ": " + e.getMessage());
             } catch (DecryptionException e) {
                 progress.interrupt();
                 err.println(OfficeCli.NAME + ": error: " + input + ": " + e.getMessage());
@@ -72,6 +85,21 @@ final class DecryptCommand implements Callable<Integer> {
         progress.finish();
         spec.commandLine().getOut().println("decrypted " + decrypted + " of " + inputs.size() + " into " + outDirectory);
         return decrypted == inputs.size() ? ExitCode.OK.code : ExitCode.CANNOT_DECRYPT.code;
+    }
+
+    /** Returns true if every submission of the bundle is now in the case folder. */
+    private boolean addBundle(CaseFolder caseFolder, Path bundle, Progress progress)
+            throws IOException, InvalidDocumentException {
+        boolean complete = true;
+        for (CaseFolder.Outcome outcome : caseFolder.addBundle(bundle)) {
+            if (!outcome.decrypted()) {
+                progress.interrupt();
+                spec.commandLine().getErr().println(OfficeCli.NAME + ": error: " + bundle + ": submission "
+                        + outcome.submissionId() + ": " + outcome.problem());
+                complete = false;
+            }
+        }
+        return complete;
     }
 
     private void decryptOne(MessageDecryptor decryptor, Path input) throws IOException, DecryptionException {

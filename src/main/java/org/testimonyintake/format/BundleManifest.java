@@ -1,0 +1,110 @@
+package org.testimonyintake.format;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bundle.json}, the manifest of an export bundle (FORMAT.md section 7). The server writes it; the office tool
+ * reads it from a bundle carried in from outside, so reading checks every name before anything is opened by it.
+ */
+public record BundleManifest(LocalDate created, List<Submission> submissions) {
+    public static final String TYPE = "testimony-intake/bundle";
+    public static final int VERSION = 1;
+    public static final String ENTRY_NAME = "bundle.json";
+    public static final String TESTIMONY_PART = "testimony.json.pgp";
+
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern PART_NAME = Pattern.compile("testimony\\.json\\.pgp|attachment-[1-9][0-9]{0,3}\\.pgp");
+    private static final Pattern KEY_ID = Pattern.compile("[0-9A-F]{16}");
+
+    public record Submission(String id, LocalDate received, String encryptedBy, String subkey, List<Part> parts) {
+        public Submission {
+            parts = List.copyOf(parts);
+        }
+
+        /** The ZIP entry of one of its parts. */
+        public String entryName(Part part) {
+            return id + "/" + part.name();
+        }
+    }
+
+    public record Part(String name, long size) {
+    }
+
+    /** True for the part names FORMAT.md sections 6 and 7 allow: the testimony document and numbered attachments. */
+    public static boolean isPartName(String name) {
+        return PART_NAME.matcher(name).matches();
+    }
+
+    public static boolean isSubmissionId(String id) {
+        return ID.matcher(id).matches();
+    }
+
+    public byte[] toJson() {
+        List<Object> entries = new ArrayList<>();
+        for (Submission submission : submissions) {
+            List<Object> parts = new ArrayList<>();
+            for (Part part : submission.parts()) {
+                parts.add(ordered("name", part.name(), "size", part.size()));
+            }
+            entries.add(ordered("id", submission.id(), "received", submission.received().toString(),
+                    "encryptedBy", submission.encryptedBy(), "subkey", submission.subkey(), "parts", parts));
+        }
+        try {
+            return JSON.std.asBytes(ordered("type", TYPE, "version", VERSION, "created", created.toString(),
+                    "submissions", entries));
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory cannot fail", e);
+        }
+    }
+
+    public static BundleManifest parse(byte[] json) throws InvalidDocumentException {
+        try {
+            Map<String, Object> root = JSON.std.mapFrom(json);
+            require(TYPE.equals(root.get("type")) && Integer.valueOf(VERSION).equals(root.get("version")),
+                    "not a version 1 export bundle");
+            List<Submission> submissions = new ArrayList<>();
+            for (Object entry : (List<?>) root.get("submissions")) {
+                Map<?, ?> submission = (Map<?, ?>) entry;
+                String id = (String) submission.get("id");
+                require(isSubmissionId(id), "a submission id is malformed");
+                List<Part> parts = new ArrayList<>();
+                for (Object partEntry : (List<?>) submission.get("parts")) {
+                    Map<?, ?> part = (Map<?, ?>) partEntry;
+                    String name = (String) part.get("name");
+                    require(isPartName(name), "a part name is malformed");
+                    parts.add(new Part(name, ((Number) part.get("size")).longValue()));
+                }
+                require(parts.stream().anyMatch(p -> p.name().equals(TESTIMONY_PART)), "a submission has no testimony");
+                String subkey = (String) submission.get("subkey");
+                require(KEY_ID.matcher(subkey).matches(), "a subkey id is malformed");
+                submissions.add(new Submission(id, LocalDate.parse((String) submission.get("received")),
+                        (String) submission.get("encryptedBy"), subkey, parts));
+            }
+            return new BundleManifest(LocalDate.parse((String) root.get("created")), submissions);
+        } catch (IOException | ClassCastException | NullPointerException | DateTimeParseException e) {
+            throw new InvalidDocumentException("the bundle manifest is malformed");
+        }
+    }
+
+    private static void require(boolean condition, String message) throws InvalidDocumentException {
+        if (!condition) {
+            throw new InvalidDocumentException(message);
+        }
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}

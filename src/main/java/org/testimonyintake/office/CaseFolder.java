@@ -1,0 +1,215 @@
+package org.testimonyintake.office;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.testimonyintake.format.BundleManifest;
+import org.testimonyintake.format.InvalidDocumentException;
+import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.render.IndexEntry;
+import org.testimonyintake.render.TestimonyView;
+
+/**
+ * Turns an export bundle (FORMAT.md section 7) into a case folder: one folder per submission with the testimony
+ * document, its view and its attachments, and an index of every submission in the folder. A submission's folder is
+ * assembled under a hidden name and renamed into place only when every part decrypted and verified, so a tampered
+ * part leaves no plaintext of that submission behind, not even of its good parts.
+ */
+public final class CaseFolder {
+    public static final String INDEX = "index.html";
+    private static final String TESTIMONY_FILE = "testimony.json";
+    private static final String VIEW_FILE = "testimony.html";
+    private static final String ATTACHMENTS = "attachments";
+    private static final int MAX_ATTACHMENT_NAME_CODE_POINTS = 100;
+
+    private final Path folder;
+    private final MessageDecryptor decryptor;
+
+    public CaseFolder(Path folder, MessageDecryptor decryptor) {
+        this.folder = folder;
+        this.decryptor = decryptor;
+    }
+
+    /** What became of one submission of a bundle. */
+    public record Outcome(String submissionId, String problem) {
+        public boolean decrypted() {
+            return problem == null;
+        }
+    }
+
+    /** True if the file starts like a ZIP archive, as bundles do. */
+    public static boolean isBundle(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        }
+    }
+
+    /** Decrypts every submission of the bundle that is not in the folder yet, then rewrites the index. */
+    public List<Outcome> addBundle(Path bundle) throws IOException, InvalidDocumentException {
+        List<Outcome> outcomes = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            ZipEntry manifestEntry = zip.getEntry(BundleManifest.ENTRY_NAME);
+            if (manifestEntry == null) {
+                throw new InvalidDocumentException("this ZIP file is not an export bundle (no bundle.json)");
+            }
+            BundleManifest manifest;
+            try (InputStream in = zip.getInputStream(manifestEntry)) {
+                manifest = BundleManifest.parse(in.readNBytes(16 << 20));
+            }
+            for (BundleManifest.Submission submission : manifest.submissions()) {
+                outcomes.add(addSubmission(zip, submission));
+            }
+        }
+        writeIndex();
+        return outcomes;
+    }
+
+    private Outcome addSubmission(ZipFile zip, BundleManifest.Submission submission) throws IOException {
+        Path target = folder.resolve(submissionFolderName(submission));
+        if (Files.exists(target)) {
+            return new Outcome(submission.id(), "already in the case folder; not overwritten");
+        }
+        Path assembling = Files.createTempDirectory(folder, ".assembling-");
+        try {
+            String problem = assemble(zip, submission, assembling);
+            if (problem == null) {
+                Files.move(assembling, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return new Outcome(submission.id(), problem);
+        } finally {
+            deleteRecursively(assembling);
+        }
+    }
+
+    /** "2026-11-27-<id>": sorts by date of arrival, and the index can show the date without any other file. */
+    private static String submissionFolderName(BundleManifest.Submission submission) {
+        return submission.received() + "-" + submission.id();
+    }
+
+    /** Returns null when every part decrypted and matched the testimony's manifest, else what went wrong. */
+    private String assemble(ZipFile zip, BundleManifest.Submission submission, Path into) throws IOException {
+        BundleManifest.Part testimonyPart = submission.parts().stream()
+                .filter(p -> p.name().equals(BundleManifest.TESTIMONY_PART)).findFirst().orElseThrow();
+        Path testimonyFile = into.resolve(TESTIMONY_FILE);
+        String problem = decryptEntry(zip, submission.entryName(testimonyPart), testimonyFile);
+        if (problem != null) {
+            return problem;
+        }
+        TestimonyDocument document;
+        try {
+            document = TestimonyDocument.parse(Files.readAllBytes(testimonyFile));
+        } catch (InvalidDocumentException e) {
+            return "the testimony document is malformed: " + e.getMessage();
+        }
+        Files.writeString(into.resolve(VIEW_FILE), TestimonyView.render(document, submission.id() + " (" + submission.received() + ")"),
+                StandardCharsets.UTF_8);
+        if (!document.attachments().isEmpty()) {
+            Files.createDirectory(into.resolve(ATTACHMENTS));
+        }
+        for (TestimonyDocument.Attachment attachment : document.attachments()) {
+            String entry = submission.id() + "/attachment-" + attachment.part() + ".pgp";
+            Path file = into.resolve(ATTACHMENTS).resolve(attachmentFileName(attachment));
+            problem = decryptEntry(zip, entry, file);
+            if (problem == null) {
+                problem = checkAgainstManifest(file, attachment);
+            }
+            if (problem != null) {
+                return "attachment " + attachment.part() + ": " + problem;
+            }
+        }
+        return null;
+    }
+
+    private String decryptEntry(ZipFile zip, String entryName, Path target) throws IOException {
+        ZipEntry entry = zip.getEntry(entryName);
+        if (entry == null) {
+            return entryName + " is missing from the bundle";
+        }
+        try (InputStream message = zip.getInputStream(entry)) {
+            decryptor.decrypt(message, target);
+            return null;
+        } catch (DecryptionException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The testimony document binds its attachments by size and SHA-256 (FORMAT.md section 5). */
+    private static String checkAgainstManifest(Path file, TestimonyDocument.Attachment attachment) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        long size;
+        try (InputStream in = Files.newInputStream(file);
+             OutputStream digest = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+            size = in.transferTo(digest);
+        }
+        boolean matches = size == attachment.size() && HexFormat.of().formatHex(sha256.digest()).equals(attachment.sha256());
+        return matches ? null : "does not match the size and SHA-256 the testimony gives for it";
+    }
+
+    /** "3-photo.jpg": the part number keeps names unique; the source's name keeps only harmless characters. */
+    static String attachmentFileName(TestimonyDocument.Attachment attachment) {
+        StringBuilder safe = new StringBuilder();
+        attachment.name().codePoints().limit(MAX_ATTACHMENT_NAME_CODE_POINTS).forEach(c -> {
+            boolean harmless = Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == ' ';
+            safe.appendCodePoint(harmless ? c : '_');
+        });
+        String name = safe.toString().strip().replaceFirst("^\\.+", "");
+        return attachment.part() + "-" + (name.isEmpty() ? "attachment" : name);
+    }
+
+    /** Rebuilt from what the folder holds, so it lists every submission decrypted into it, from any bundle. */
+    private void writeIndex() throws IOException {
+        List<IndexEntry> entries = new ArrayList<>();
+        try (Stream<Path> children = Files.list(folder)) {
+            for (Path child : children.sorted(Comparator.comparing(Path::toString)).toList()) {
+                Path testimony = child.resolve(TESTIMONY_FILE);
+                String name = child.getFileName().toString();
+                boolean submissionFolder = name.length() == 11 + 32 && BundleManifest.isSubmissionId(name.substring(11));
+                if (!submissionFolder || !Files.isRegularFile(testimony)) {
+                    continue;
+                }
+                try {
+                    TestimonyDocument document = TestimonyDocument.parse(Files.readAllBytes(testimony));
+                    String narrative = document.answers().stream().filter(a -> a.id().equals("testimony"))
+                            .findFirst().map(a -> String.join(" ", a.values())).orElse("");
+                    entries.add(new IndexEntry(name + "/" + VIEW_FILE, name.substring(0, 10), document.language(), narrative));
+                } catch (InvalidDocumentException e) {
+                    // a document that no longer parses was changed by hand; it simply is not listed
+                }
+            }
+        }
+        Path temporary = Files.createTempFile(folder, ".index-", ".html");
+        Files.writeString(temporary, TestimonyView.renderIndex(entries), StandardCharsets.UTF_8);
+        Files.move(temporary, folder.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
