@@ -1,11 +1,13 @@
 package org.testimonyintake.office;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.Provider;
@@ -46,6 +48,10 @@ public final class MessageDecryptor {
 
     /** Decrypts {@code message} into a new file {@code target}, which must not exist yet. */
     public void decrypt(InputStream message, Path target) throws DecryptionException, IOException {
+        // The atomic move below is rename(2), which would silently replace an earlier decryption.
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
         Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".decrypting-", ".partial");
         try {
             try (OutputStream plaintext = Files.newOutputStream(temporary)) {
@@ -62,32 +68,83 @@ public final class MessageDecryptor {
      * returns normally, since the integrity check happens at the end.
      */
     public void decrypt(InputStream message, OutputStream plaintext) throws DecryptionException, IOException {
-        PGPEncryptedDataList encryptedData = readEncryptedDataList(message);
+        PGPObjectFactory packets = openPackets(message);
+        PGPEncryptedDataList encryptedData = readEncryptedDataList(packets);
         Recipient recipient = findRecipient(encryptedData);
         if (!recipient.data().isIntegrityProtected()) {
             throw new DecryptionException(Reason.NOT_INTEGRITY_PROTECTED);
         }
         try {
             InputStream clear = recipient.data().getDataStream(recipient.decryptor());
-            copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()), plaintext);
+            copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
+                    new PlaintextOutput(plaintext));
             if (!recipient.data().verify()) {
                 throw new DecryptionException(Reason.INTEGRITY_FAILURE);
             }
-        } catch (PGPException | EOFException | RuntimeException e) {
-            throw new DecryptionException(Reason.INTEGRITY_FAILURE);
-        } catch (IOException e) {
+            // Bytes after the encrypted data are outside the integrity check: gpg and sq refuse them too.
+            if (packets.nextObject() != null) {
+                throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+            }
+        } catch (PlaintextOutput.WriteFailure e) {
+            throw e.getCause(); // a full disk says nothing about the message
+        } catch (PGPException | IOException | RuntimeException e) {
             // BC reports a bad MDC, a bad AEAD tag and truncation as IOExceptions of the decrypted stream.
             throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+        }
+    }
+
+    /** Marks failures to write the plaintext, so they are not taken for failures of the message. */
+    private static final class PlaintextOutput extends FilterOutputStream {
+        static final class WriteFailure extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            WriteFailure(IOException cause) {
+                super(cause);
+            }
+
+            @Override
+            public synchronized IOException getCause() {
+                return (IOException) super.getCause();
+            }
+        }
+
+        PlaintextOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new WriteFailure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new WriteFailure(e);
+            }
         }
     }
 
     private record Recipient(PGPPublicKeyEncryptedData data, PublicKeyDataDecryptorFactory decryptor) {
     }
 
-    private static PGPEncryptedDataList readEncryptedDataList(InputStream message) throws DecryptionException {
+    private static PGPObjectFactory openPackets(InputStream message) throws DecryptionException {
         try {
             InputStream decoded = PGPUtil.getDecoderStream(new BufferedInputStream(message));
-            PGPObjectFactory packets = new PGPObjectFactory(decoded, KeyProfile.implementation().keyFingerPrintCalculator());
+            return new PGPObjectFactory(decoded, KeyProfile.implementation().keyFingerPrintCalculator());
+        } catch (IOException | RuntimeException e) {
+            throw new DecryptionException(Reason.NOT_OPENPGP);
+        }
+    }
+
+    private static PGPEncryptedDataList readEncryptedDataList(PGPObjectFactory packets) throws DecryptionException {
+        try {
             Object next = packets.nextObject();
             while (next instanceof PGPMarker) {
                 next = packets.nextObject();
