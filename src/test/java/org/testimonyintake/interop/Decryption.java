@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import org.testimonyintake.office.DecryptionException;
 import org.testimonyintake.office.MessageDecryptor;
 
-/** Decrypts the way the office does, into a new file, and returns what the file holds. */
+/** Decrypts the way the office does, into a new file in a new folder, and returns what the file holds. */
 final class Decryption {
     private Decryption() {
     }
 
     static byte[] decrypt(MessageDecryptor decryptor, Path message) throws IOException, DecryptionException {
-        Path target = message.resolveSibling(message.getFileName() + ".decrypted");
+        Path target = Files.createTempDirectory(message.getParent(), "decrypted-").resolve("testimony");
         try (InputStream in = Files.newInputStream(message)) {
             decryptor.decrypt(in, target);
         }

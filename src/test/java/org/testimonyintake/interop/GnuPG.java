@@ -1,6 +1,7 @@
 package org.testimonyintake.interop;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -80,7 +81,12 @@ public final class GnuPG implements AutoCloseable {
 
     /** Stops the gpg-agent that gpg started for this home (only this home's agent). */
     @Override
-    public void close() throws IOException, InterruptedException {
-        ExternalTool.run(Map.of("GNUPGHOME", home.toString()), new byte[0], List.of("gpgconf", "--kill", "all"));
+    public void close() throws IOException {
+        try {
+            ExternalTool.run(Map.of("GNUPGHOME", home.toString()), new byte[0], List.of("gpgconf", "--kill", "all"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping gpg-agent in " + home);
+        }
     }
 }

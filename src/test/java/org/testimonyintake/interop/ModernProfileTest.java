@@ -3,13 +3,16 @@ package org.testimonyintake.interop;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.bouncycastle.bcpg.BCPGInputStream;
 import org.bouncycastle.bcpg.Packet;
@@ -24,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.interop.ExternalTool.Outcome;
+import org.testimonyintake.office.DecryptionException;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
 
@@ -69,6 +73,24 @@ class ModernProfileTest {
         SymmetricEncIntegrityPacket seipd = (SymmetricEncIntegrityPacket) packets.get(1);
         assertEquals(PublicKeyEncSessionPacket.VERSION_6, pkesk.getVersion());
         assertEquals(SymmetricEncIntegrityPacket.VERSION_2, seipd.getVersion());
+    }
+
+    /** SEIPDv2 takes the place of the MDC with AEAD tags: a flipped bit, a cut or appended bytes must all be refused. */
+    @Test
+    void modifiedMessagesAreRefused() throws Exception {
+        byte[] message = MessageEncryptor.encrypt(office.certificate(), Plaintexts.BINARY);
+        byte[] flipped = message.clone();
+        flipped[message.length / 2] ^= 0x01;
+        byte[] appended = Arrays.copyOf(message, message.length + 8);
+        Map<String, byte[]> modified = Map.of("flipped bit", flipped, "last 16 bytes cut",
+                Arrays.copyOf(message, message.length - 16), "8 zero bytes appended", appended);
+
+        for (Map.Entry<String, byte[]> variant : modified.entrySet()) {
+            Path file = Files.write(directory.resolve("modified.pgp"), variant.getValue());
+            DecryptionException refused = assertThrows(DecryptionException.class,
+                    () -> Decryption.decrypt(decryptor, file), variant.getKey());
+            assertEquals(DecryptionException.Reason.INTEGRITY_FAILURE, refused.reason(), variant.getKey());
+        }
     }
 
     /** Documented limitation: gpg 2.2 rejects every v6 packet ("packet(6) with unknown version 6"). */
