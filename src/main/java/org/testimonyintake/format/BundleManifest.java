@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code bundle.json}, the manifest of an export bundle (FORMAT.md section 7). The server writes it; the office tool
+ * {@code bundle.json}, the manifest of an export bundle (FORMAT.md section 8). The server writes it; the office tool
  * reads it from a bundle carried in from outside, so reading checks every name before anything is opened by it.
  */
 public record BundleManifest(LocalDate created, List<Submission> submissions) {
@@ -38,7 +38,7 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
     public record Part(String name, long size) {
     }
 
-    /** True for the part names FORMAT.md sections 6 and 7 allow: the testimony document and numbered attachments. */
+    /** True for the part names FORMAT.md sections 6 and 8 allow: the testimony document and numbered attachments. */
     public static boolean isPartName(String name) {
         return PART_NAME.matcher(name).matches();
     }

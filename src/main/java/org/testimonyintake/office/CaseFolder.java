@@ -24,7 +24,7 @@ import org.testimonyintake.render.IndexEntry;
 import org.testimonyintake.render.TestimonyView;
 
 /**
- * Turns an export bundle (FORMAT.md section 7) into a case folder: one folder per submission with the testimony
+ * Turns an export bundle (FORMAT.md section 8) into a case folder: one folder per submission with the testimony
  * document, its view and its attachments, and an index of every submission in the folder. A submission's folder is
  * assembled under a hidden name and renamed into place only when every part decrypted and verified, so a tampered
  * part leaves no plaintext of that submission behind, not even of its good parts.

@@ -26,7 +26,7 @@ import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.format.TestimonyDocument;
 
-/** Export bundles, as FORMAT.md section 7 defines them, turned into a case folder. */
+/** Export bundles, as FORMAT.md section 8 defines them, turned into a case folder. */
 class CaseFolderTest {
     static final char[] PASSPHRASE = "test only: case folder passphrase".toCharArray();
     static final byte[] PHOTO = "\u00ff\u00d8 not really a JPEG, but bytes".getBytes(StandardCharsets.ISO_8859_1);
