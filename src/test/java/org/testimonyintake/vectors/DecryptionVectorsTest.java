@@ -81,7 +81,9 @@ class DecryptionVectorsTest {
 
         assertThrows(FileAlreadyExistsException.class, () -> decryptor.decrypt(new ByteArrayInputStream(message), target));
         assertEquals("an earlier testimony", Files.readString(target));
-        assertEquals(List.of(target), Files.list(target.getParent()).toList());
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertEquals(List.of(target), files.toList());
+        }
     }
 
     /** A full disk is the office's problem, not the message's: reporting it as tampering would discredit a testimony. */
