@@ -1,0 +1,148 @@
+package org.testimonyintake.render;
+
+import java.util.List;
+import java.util.Locale;
+import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.format.TestimonyDocument.Answer;
+import org.testimonyintake.format.TestimonyDocument.Attachment;
+
+/**
+ * The pages staff open in a browser on the office laptop: one testimony, and the index of a case folder. Everything in
+ * a testimony was written by someone on the internet, so every string is escaped as text and shown exactly, hidden
+ * characters included; nothing on these pages can run script, load anything or submit anything. Pages are returned as
+ * strings to be written as UTF-8, as their charset declaration says.
+ */
+public final class TestimonyView {
+    private static final int EXCERPT_CODE_POINTS = 200;
+
+    private TestimonyView() {
+    }
+
+    /** A standalone page showing the whole testimony and its attachment manifest, headed by the caller's label. */
+    public static String render(TestimonyDocument doc, String submissionLabel) {
+        StringBuilder body = new StringBuilder(4096);
+        body.append("<h1>Testimony</h1>\n<dl class=\"summary\">\n<dt>Submission</dt><dd class=\"data\">");
+        HtmlText.appendContent(body, submissionLabel);
+        body.append("</dd>\n<dt>Form language</dt><dd>");
+        HtmlText.appendContent(body, describeLanguage(doc.language()));
+        body.append("</dd>\n<dt>Encrypted</dt><dd>").append(describeEncryption(doc.encryptedBy())).append("</dd>\n</dl>\n")
+                .append("<p class=\"notice\">Everything below was written by the source or sent by their browser. ")
+                .append("It is shown exactly as plain text: nothing in it is a link, and nothing in it runs. ")
+                .append("Hidden characters are shown as boxed code points such as ")
+                .append("<span class=\"" + HtmlText.CODE_POINT_CLASS + "\">U+202E</span>.</p>\n");
+        appendAnswers(body, doc.answers());
+        appendAttachments(body, doc.attachments());
+        return HtmlPage.render("Testimony " + submissionLabel, body.toString(), HtmlPage.TESTIMONY_POLICY);
+    }
+
+    /** A standalone page listing testimonies, each row linking to its (relative) case folder or page. */
+    public static String renderIndex(List<IndexEntry> entries) {
+        StringBuilder body = new StringBuilder(1024 + entries.size() * 512);
+        body.append("<h1>Testimonies</h1>\n");
+        if (entries.isEmpty()) {
+            body.append("<p class=\"empty\">No testimonies.</p>\n");
+        } else {
+            body.append("<table>\n<thead><tr><th>Case</th><th>Date</th><th>Language</th>")
+                    .append("<th>Testimony, beginning</th></tr></thead>\n<tbody>\n");
+            for (IndexEntry entry : entries) {
+                // The link passed IndexEntry's allowlist: only characters that need no escaping.
+                body.append("<tr><td><a href=\"").append(entry.link()).append("\">").append(entry.link())
+                        .append("</a></td><td class=\"date\">");
+                HtmlText.appendContent(body, entry.date());
+                body.append("</td><td class=\"data\">");
+                HtmlText.appendContent(body, describeLanguage(entry.language()));
+                body.append("</td><td class=\"excerpt\">");
+                HtmlText.appendContent(body, excerpt(entry.testimony()));
+                body.append("</td></tr>\n");
+            }
+            body.append("</tbody>\n</table>\n");
+        }
+        return HtmlPage.render("Testimonies", body.toString(), HtmlPage.INDEX_POLICY);
+    }
+
+    private static void appendAnswers(StringBuilder body, List<Answer> answers) {
+        body.append("<h2>Answers</h2>\n");
+        if (answers.isEmpty()) {
+            body.append("<p class=\"empty\">No answers.</p>\n");
+        }
+        for (Answer answer : answers) {
+            body.append("<div>\n<h3>");
+            if (answer.label() != null) {
+                body.append("<span class=\"data\">");
+                HtmlText.appendContent(body, answer.label());
+                body.append("</span>");
+            }
+            // The id names the question whatever label the source was shown; it is [a-z0-9-], nothing to escape.
+            body.append("<span class=\"field-id\">").append(answer.id()).append("</span></h3>\n");
+            if (!answer.listValue()) {
+                appendValue(body, "p", answer.values().get(0));
+            } else if (answer.values().isEmpty()) {
+                body.append("<p class=\"empty\">No choice made.</p>\n");
+            } else {
+                body.append("<ul class=\"choices\">\n");
+                for (String value : answer.values()) {
+                    appendValue(body, "li", value);
+                }
+                body.append("</ul>\n");
+            }
+            body.append("</div>\n");
+        }
+    }
+
+    private static void appendValue(StringBuilder body, String element, String value) {
+        if (value.isEmpty()) {
+            body.append('<').append(element).append(" class=\"empty\">Left empty.</").append(element).append(">\n");
+            return;
+        }
+        body.append('<').append(element).append(" class=\"value\">");
+        HtmlText.appendContent(body, value);
+        body.append("</").append(element).append(">\n");
+    }
+
+    private static void appendAttachments(StringBuilder body, List<Attachment> attachments) {
+        body.append("<h2>Attachments</h2>\n");
+        if (attachments.isEmpty()) {
+            body.append("<p class=\"empty\">No attachments.</p>\n");
+            return;
+        }
+        body.append("<p class=\"notice\">Each attachment arrives as a separate encrypted part. ")
+                .append("Names and types are as the source's browser gave them; the file itself may be anything.</p>\n")
+                .append("<table>\n<thead><tr><th>Part</th><th>Name</th><th>Type</th>")
+                .append("<th>Size</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
+        for (Attachment attachment : attachments) {
+            body.append("<tr><td>").append(attachment.part()).append("</td><td class=\"data\">");
+            HtmlText.appendContent(body, attachment.name());
+            body.append("</td><td class=\"data\">");
+            HtmlText.appendContent(body, attachment.mediaType());
+            body.append("</td><td class=\"size\">").append(String.format(Locale.ROOT, "%,d bytes", attachment.size()))
+                    .append("</td><td class=\"digest\">").append(attachment.sha256()) // validated lowercase hex
+                    .append("</td></tr>\n");
+        }
+        body.append("</tbody>\n</table>\n");
+    }
+
+    private static String describeLanguage(String tag) {
+        return switch (tag.toLowerCase(Locale.ROOT)) {
+            case "en" -> "English (en)";
+            case "ko" -> "Korean (ko)";
+            case "ru" -> "Russian (ru)";
+            default -> tag;
+        };
+    }
+
+    private static String describeEncryption(String encryptedBy) {
+        return TestimonyDocument.ENCRYPTED_BY_BROWSER.equals(encryptedBy)
+                ? "in the source's browser, before sending; the server never held the plain text"
+                : "by the intake server on arrival; the source's browser ran without JavaScript, "
+                        + "so the server held the plain text for a moment";
+    }
+
+    /** The testimony on one line, cut to its first 200 characters. */
+    private static String excerpt(String testimony) {
+        String oneLine = testimony.strip().replaceAll("\\s+", " ");
+        if (oneLine.codePointCount(0, oneLine.length()) <= EXCERPT_CODE_POINTS) {
+            return oneLine;
+        }
+        return oneLine.substring(0, oneLine.offsetByCodePoints(0, EXCERPT_CODE_POINTS)) + "…";
+    }
+}
