@@ -1,0 +1,134 @@
+package org.testimonyintake.store;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Writes the export bundle of FORMAT.md section 7. */
+final class BundleWriter {
+    static final String MANIFEST_ENTRY = "bundle.json";
+    static final String MANIFEST_TYPE = "testimony-intake/bundle";
+    static final int MANIFEST_VERSION = 1;
+    /** The earliest ZIP time, so that the bundle carries no time. */
+    static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+    /**
+     * What ZipEntry is given for ENTRY_TIME. The JDK takes exactly 1980-01-01 00:00 for "before 1980" and then adds an
+     * extended-timestamp extra field; one second later is the same MS-DOS time (two-second resolution) without it.
+     */
+    private static final LocalDateTime ENTRY_TIME_WITHOUT_EXTRA_FIELD = ENTRY_TIME.plusSeconds(1);
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private BundleWriter() {
+    }
+
+    /**
+     * Writes the bundle to a temporary file beside it, syncs it and renames it into place: the bundle file either is
+     * complete and durable or does not exist. Never overwrites a file.
+     *
+     * @param directoryOf where the part files of a submission id are
+     */
+    static void write(Path bundleFile, LocalDate created, List<StoredSubmission> submissions,
+            Function<String, Path> directoryOf) throws IOException {
+        Path bundle = bundleFile.toAbsolutePath();
+        // Checked first to fail before writing; the rename below checks again.
+        if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(bundle.toString());
+        }
+        Path temporary = bundle.resolveSibling("." + bundle.getFileName() + ".partial");
+        Files.deleteIfExists(temporary); // left by an export that crashed
+        FileChannel channel = DataDirectory.createOwnerOnlyFile(temporary);
+        try (ZipOutputStream zip = new ZipOutputStream(
+                new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE))) {
+            byte[] manifest = manifest(created, submissions);
+            CRC32 manifestCrc = new CRC32();
+            manifestCrc.update(manifest);
+            zip.putNextEntry(storedEntry(MANIFEST_ENTRY, manifest.length, manifestCrc.getValue()));
+            zip.write(manifest);
+            zip.closeEntry();
+            for (StoredSubmission submission : submissions) {
+                Path directory = directoryOf.apply(submission.id());
+                for (Part part : submission.parts()) {
+                    putPart(zip, submission.id() + "/" + part.name(), directory.resolve(part.name()), part.size());
+                }
+            }
+            zip.finish();
+            zip.flush();
+            DataDirectory.stamp(temporary, created);
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        Files.move(temporary, bundle); // a rename within the directory; refuses an existing file
+        DataDirectory.syncDirectory(bundle.getParent());
+    }
+
+    /** The manifest exactly as FORMAT.md section 7 shows it, members in that order. */
+    static byte[] manifest(LocalDate created, List<StoredSubmission> submissions) throws IOException {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("type", MANIFEST_TYPE);
+        manifest.put("version", MANIFEST_VERSION);
+        manifest.put("created", created.toString());
+        manifest.put("submissions", submissions.stream().map(submission -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", submission.id());
+            entry.put("received", submission.received().toString());
+            entry.put("encryptedBy", submission.encryptedBy());
+            entry.put("subkey", submission.subkey());
+            entry.put("parts", submission.parts().stream().map(part -> {
+                Map<String, Object> partEntry = new LinkedHashMap<>();
+                partEntry.put("name", part.name());
+                partEntry.put("size", part.size());
+                return partEntry;
+            }).toList());
+            return entry;
+        }).toList());
+        return JSON.std.asBytes(manifest);
+    }
+
+    /** STORED needs size and CRC before the data: one pass to compute them, one to copy. */
+    private static void putPart(ZipOutputStream zip, String entryName, Path file, long recordedSize)
+            throws IOException {
+        CRC32 crc = new CRC32();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[BUFFER_SIZE];
+            for (int read; (read = in.read(buffer)) > 0; size += read) {
+                crc.update(buffer, 0, read);
+            }
+        }
+        if (size != recordedSize) {
+            throw new IOException("a stored part does not have its recorded size: " + entryName);
+        }
+        zip.putNextEntry(storedEntry(entryName, size, crc.getValue()));
+        Files.copy(file, zip);
+        zip.closeEntry();
+    }
+
+    private static ZipEntry storedEntry(String name, long size, long crc) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(size);
+        entry.setCompressedSize(size);
+        entry.setCrc(crc);
+        entry.setTimeLocal(ENTRY_TIME_WITHOUT_EXTRA_FIELD);
+        return entry;
+    }
+}

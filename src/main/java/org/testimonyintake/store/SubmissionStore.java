@@ -1,0 +1,220 @@
+package org.testimonyintake.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The intake server's submissions: ciphertext files and the fields of FORMAT.md section 6, in one data directory that
+ * one process has open at a time.
+ *
+ * <p>Durability: a part is written to a temporary name, synced and renamed. A commit syncs the submission's directory
+ * and incoming/, inserts the rows in one transaction (the commit point; concurrent commits share it), then renames
+ * incoming/&lt;id&gt; to submissions/&lt;id&gt; and syncs both. {@link #open} finishes or removes whatever a crash
+ * interrupted, deciding by the rows alone.
+ */
+public final class SubmissionStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionStore.class);
+
+    private final DataDirectory dataDirectory;
+    private final Clock clock;
+    private final FileChannel lockFile;
+    private final Database database;
+    private final DatabaseWorker worker;
+    private volatile boolean closed;
+
+    private SubmissionStore(DataDirectory dataDirectory, Clock clock, FileChannel lockFile, Database database) {
+        this.dataDirectory = dataDirectory;
+        this.clock = clock;
+        this.lockFile = lockFile;
+        this.database = database;
+        this.worker = new DatabaseWorker(database, dataDirectory, clock);
+    }
+
+    /**
+     * Opens the store, creating the data directory (mode 0700) if missing, and cleans up after a crash: a submission
+     * without its row is deleted, a committed one still in incoming/ is moved into place.
+     *
+     * @throws IOException also if another process has the store open
+     */
+    public static SubmissionStore open(Path dataDirectory) throws IOException {
+        return open(dataDirectory, Clock.systemUTC());
+    }
+
+    static SubmissionStore open(Path dataDirectory, Clock clock) throws IOException {
+        DataDirectory layout = DataDirectory.prepare(dataDirectory);
+        FileChannel lockFile = layout.openLockFile();
+        try {
+            lock(lockFile);
+            Database database = openDatabase(layout);
+            try {
+                SubmissionStore store = new SubmissionStore(layout, clock, lockFile, database);
+                store.reconcile();
+                return store;
+            } catch (IOException | RuntimeException e) {
+                database.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            lockFile.close();
+            throw e;
+        }
+    }
+
+    /** Starts receiving a submission under a new random id, dated today (UTC). */
+    public NewSubmission begin() throws IOException {
+        requireOpen();
+        String id = SubmissionFields.newId();
+        return new NewSubmission(this, id, today(), dataDirectory.createIncoming(id));
+    }
+
+    /** The committed submissions not yet exported with deletion: oldest date first, in id order within a date. */
+    public List<StoredSubmission> pending() {
+        return worker.call(Database::submissions);
+    }
+
+    /**
+     * Writes every pending submission into a new bundle file (FORMAT.md section 7), which appears only complete and
+     * durable. With {@code deleteExported}, the exported submissions are then deleted, rows and files; otherwise they
+     * stay pending and the next export has them again. Submissions committed meanwhile are neither exported nor
+     * deleted.
+     *
+     * @return how many submissions the bundle holds
+     * @throws java.nio.file.FileAlreadyExistsException if the bundle file exists
+     */
+    public synchronized int exportBundle(Path bundleFile, boolean deleteExported) throws IOException {
+        requireOpen();
+        List<StoredSubmission> exported = pending();
+        BundleWriter.write(bundleFile, today(), exported, dataDirectory::submission);
+        if (deleteExported && !exported.isEmpty()) {
+            List<String> ids = exported.stream().map(StoredSubmission::id).toList();
+            // Rows first: a directory that a crash leaves without its row is deleted by the next open().
+            worker.call(database -> database.delete(ids));
+            for (String id : ids) {
+                DataDirectory.deleteTree(dataDirectory.submission(id));
+            }
+            stampLayout();
+        }
+        return exported.size();
+    }
+
+    /** Waits for commits under way, then closes. Submissions never committed are deleted by the next open(). */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        worker.close();
+        database.close();
+        try {
+            stampLayout();
+            lockFile.close();
+        } catch (IOException e) {
+            LOG.warn("the store did not close cleanly ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    void commit(StoredSubmission submission) throws IOException {
+        worker.commit(submission);
+    }
+
+    void stampLayout() throws IOException {
+        dataDirectory.stampLayout(today());
+    }
+
+    /** The database connection of this store, for checks of its settings. */
+    Database database() {
+        return database;
+    }
+
+    private static void lock(FileChannel lockFile) throws IOException {
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (OverlappingFileLockException heldInThisProcess) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IOException("another process has the submission store open");
+        }
+    }
+
+    private static Database openDatabase(DataDirectory layout) throws IOException {
+        try {
+            return Database.open(layout.database());
+        } catch (JdbiException e) {
+            throw new IOException("the database cannot be opened", e);
+        }
+    }
+
+    /** Runs before any submission arrives; the rows decide. */
+    private void reconcile() throws IOException {
+        List<StoredSubmission> stored = database.submissions();
+        Set<String> committed = stored.stream().map(StoredSubmission::id).collect(Collectors.toSet());
+        for (String id : dataDirectory.incomingIds()) {
+            if (committed.contains(id)) {
+                dataDirectory.moveIntoPlace(id); // the crash came between its row and the rename
+            } else {
+                DataDirectory.deleteTree(dataDirectory.incoming(id)); // never acknowledged
+            }
+        }
+        for (String id : dataDirectory.submissionIds()) {
+            if (!committed.contains(id)) {
+                DataDirectory.deleteTree(dataDirectory.submission(id)); // exported, row already deleted
+            }
+        }
+        dataDirectory.syncMoves();
+        for (StoredSubmission submission : stored) {
+            if (hasAllFiles(submission)) {
+                stampFiles(submission); // a crash may have kept a modification time from reaching the disk
+            } else {
+                // A bug or tampering, never a crash: keep the row so that someone looks.
+                LOG.warn("submission {} is missing ciphertext files; its row is kept", submission.id());
+            }
+        }
+        stampLayout();
+    }
+
+    private boolean hasAllFiles(StoredSubmission submission) throws IOException {
+        Path directory = dataDirectory.submission(submission.id());
+        for (Part part : submission.parts()) {
+            Path file = directory.resolve(part.name());
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != part.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void stampFiles(StoredSubmission submission) throws IOException {
+        Path directory = dataDirectory.submission(submission.id());
+        for (Part part : submission.parts()) {
+            DataDirectory.stamp(directory.resolve(part.name()), submission.received());
+        }
+        DataDirectory.stamp(directory, submission.received());
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+    }
+}
