@@ -1,0 +1,46 @@
+package org.testimonyintake.intake;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.testimonyintake.store.SubmissionStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write the pending submissions into one bundle for the office (FORMAT.md section 7); "
+                + "decrypt it offline with intake-office decrypt.")
+final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The server's data directory.")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "The bundle to write; never overwritten.")
+    Path out;
+
+    @Option(names = "--delete-exported",
+            description = "Delete the exported submissions from the server once the bundle is safely written.")
+    boolean deleteExported;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(data)) {
+            throw new ServerCliException(ServerExitCode.FILE, "the data directory " + data + " does not exist");
+        }
+        int exported;
+        try (SubmissionStore store = RunningServer.openStore(data)) {
+            exported = store.exportBundle(out, deleteExported);
+        }
+        PrintWriter printer = spec.commandLine().getOut();
+        printer.println(exported + (exported == 1 ? " submission" : " submissions") + " written to " + out
+                + (deleteExported ? " and deleted from the server" : ""));
+        printer.println("carry it to the office machine and run: intake-office decrypt --secret FILE --out DIR " + out);
+        return ServerExitCode.OK.code;
+    }
+}

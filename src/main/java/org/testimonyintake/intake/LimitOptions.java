@@ -1,0 +1,41 @@
+package org.testimonyintake.intake;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The submission limits on the command line, each defaulting to {@link Limits#defaults()}. */
+final class LimitOptions {
+    private static final Limits DEFAULTS = Limits.defaults();
+
+    @Option(names = "--max-testimony-chars", paramLabel = "N",
+            description = "Longest testimony text, in characters (default: ${DEFAULT-VALUE}).")
+    int maxTestimonyChars = DEFAULTS.maxTestimonyChars();
+
+    @Option(names = "--max-answer-chars", paramLabel = "N",
+            description = "Longest answer to any other question, in characters (default: ${DEFAULT-VALUE}).")
+    int maxAnswerChars = DEFAULTS.maxAnswerChars();
+
+    @Option(names = "--max-attachments", paramLabel = "N",
+            description = "Most files in one submission (default: ${DEFAULT-VALUE}).")
+    int maxAttachments = DEFAULTS.maxAttachments();
+
+    @Option(names = "--max-attachment-size", paramLabel = "SIZE", converter = ByteSize.Converter.class,
+            description = "Largest file, e.g. 600M or 2G (default: ${DEFAULT-VALUE}).")
+    ByteSize maxAttachmentSize = new ByteSize(DEFAULTS.maxAttachmentBytes());
+
+    @Option(names = "--max-request-size", paramLabel = "SIZE", converter = ByteSize.Converter.class,
+            description = "Largest submission, everything together (default: ${DEFAULT-VALUE}).")
+    ByteSize maxRequestSize = new ByteSize(DEFAULTS.maxRequestBytes());
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+            description = "Drop an upload that sends nothing for this long (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds = DEFAULTS.idleTimeout().toSeconds();
+
+    Limits limits() throws ServerCliException {
+        if (maxTestimonyChars < 1 || maxAnswerChars < 1 || maxAttachments < 0 || idleTimeoutSeconds < 1) {
+            throw new ServerCliException(ServerExitCode.USAGE, "limits must be positive numbers");
+        }
+        return new Limits(maxTestimonyChars, maxAnswerChars, maxAttachments, maxAttachmentSize.bytes(),
+                maxRequestSize.bytes(), Duration.ofSeconds(idleTimeoutSeconds));
+    }
+}

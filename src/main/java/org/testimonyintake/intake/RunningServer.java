@@ -1,0 +1,112 @@
+package org.testimonyintake.intake;
+
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.testimonyintake.format.KeyMaterialException;
+import org.testimonyintake.format.OfficeCertificate;
+import org.testimonyintake.store.SubmissionStore;
+
+/** The intake site started from the command line, with everything it opened; {@code serve} and {@code demo} use it. */
+final class RunningServer {
+    private final IntakeApp app;
+    private final SubmissionStore store;
+    private final OfficeCertificate certificate;
+    private final String url;
+
+    private RunningServer(IntakeApp app, SubmissionStore store, OfficeCertificate certificate, String url) {
+        this.app = app;
+        this.store = store;
+        this.certificate = certificate;
+        this.url = url;
+    }
+
+    /** Checks the office key and the questionnaire first: a server that cannot take testimony safely does not start. */
+    static RunningServer start(Path keyFile, Path questionnaireFile, Path dataDirectory, String bind, int port,
+                               Limits limits, int graceDays) throws Exception {
+        OfficeCertificateFile office = openOfficeKey(keyFile);
+        Questionnaire questionnaire = loadQuestionnaire(questionnaireFile);
+        SubmissionStore store = openStore(dataDirectory);
+        try {
+            FormToken formToken = FormToken.openOrCreate(dataDirectory);
+            IntakeApp app = new IntakeApp(office, store, questionnaire, limits, graceDays, formToken, Messages.load())
+                    .start(bind, port);
+            String host = bind.contains(":") ? "[" + bind + "]" : bind;
+            return new RunningServer(app, store, office.get(), "http://" + host + ":" + app.port() + "/");
+        } catch (JavalinBindException e) {
+            store.close();
+            throw new ServerCliException(ServerExitCode.CANNOT_LISTEN, "cannot listen on " + bind + " port " + port,
+                    "another program may use this port: choose another with --port");
+        } catch (Exception e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    String url() {
+        return url;
+    }
+
+    OfficeCertificate certificate() {
+        return certificate;
+    }
+
+    /** Serves until the process is stopped (Ctrl-C or SIGTERM), then closes the site and the store. */
+    void serveUntilStopped() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop();
+            stopped.countDown();
+        }, "intake-server shutdown"));
+        stopped.await();
+    }
+
+    void stop() {
+        app.stop();
+        store.close();
+    }
+
+    /** The store, or a clear refusal when another process (a running server, an export) has it open. */
+    static SubmissionStore openStore(Path dataDirectory) throws ServerCliException {
+        try {
+            return SubmissionStore.open(dataDirectory);
+        } catch (IOException e) {
+            throw new ServerCliException(ServerExitCode.FILE, "cannot open the data in " + dataDirectory + ": "
+                    + e.getMessage(), "only one process may use a data directory at a time: "
+                    + "if the intake server runs, stop it first");
+        }
+    }
+
+    private static OfficeCertificateFile openOfficeKey(Path keyFile) throws ServerCliException, IOException {
+        try {
+            return OfficeCertificateFile.open(keyFile);
+        } catch (NoSuchFileException e) {
+            throw new ServerCliException(ServerExitCode.FILE, "the office key file " + keyFile + " does not exist",
+                    "copy the public office certificate (made by intake-office keygen --public) there, "
+                            + "or try the site with a throwaway key: intake-server demo");
+        } catch (AccessDeniedException e) {
+            throw new ServerCliException(ServerExitCode.FILE, "cannot read the office key file " + keyFile,
+                    "the server's user must be able to read it");
+        } catch (KeyMaterialException e) {
+            throw new ServerCliException(ServerExitCode.BAD_KEY, "cannot use " + keyFile + ": " + e.getMessage(),
+                    "the server needs the public office certificate (intake-office keygen --public FILE), "
+                            + "never the secret key");
+        }
+    }
+
+    private static Questionnaire loadQuestionnaire(Path file) throws ServerCliException, IOException {
+        try (InputStream json = file == null ? RunningServer.class.getResourceAsStream("/questionnaire.json")
+                : Files.newInputStream(file)) {
+            return Questionnaire.load(json);
+        } catch (NoSuchFileException e) {
+            throw new ServerCliException(ServerExitCode.FILE, "the questionnaire file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ServerCliException(ServerExitCode.FILE, "cannot use the questionnaire: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.testimonyintake.intake;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.testimonyintake.format.Fingerprints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the intake site. Refuses to start unless --key is a usable public office certificate.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--key", paramLabel = "FILE", defaultValue = "keys/office.asc",
+            description = "The public office certificate (default: ${DEFAULT-VALUE}). Reloaded when the file changes.")
+    Path key;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
+            description = "Where submissions are stored, encrypted (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on; the onion service forwards to it (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--questionnaire", paramLabel = "FILE",
+            description = "The questions to ask, as JSON (default: the built-in questionnaire).")
+    Path questionnaire;
+
+    @Option(names = "--grace-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "Days after a key rotation during which uploads to the previous subkey are still accepted "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int graceDays;
+
+    @Mixin
+    LimitOptions limitOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        RunningServer server = RunningServer.start(key, questionnaire, data, bind, port, limitOptions.limits(),
+                graceDays);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("intake-server: listening on " + server.url());
+        out.println("intake-server: office key " + Fingerprints.grouped(server.certificate().primaryFingerprint()));
+        out.flush();
+        server.serveUntilStopped();
+        return ServerExitCode.OK.code;
+    }
+}

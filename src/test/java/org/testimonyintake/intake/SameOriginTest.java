@@ -1,0 +1,101 @@
+package org.testimonyintake.intake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing in any page comes from, or goes to, another origin: no script, style, image, font, frame or form target
+ * elsewhere, no script at all, and one absolute link, the quick exit.
+ */
+class SameOriginTest {
+    /** Attributes that make a browser load or send something. */
+    private static final Set<String> URL_ATTRIBUTES = Set.of("src", "href", "action", "formaction", "srcset", "data",
+            "poster", "background", "cite", "longdesc", "manifest", "ping", "icon", "codebase", "archive");
+    private static final Set<String> FORBIDDEN_ELEMENTS = Set.of("script", "iframe", "frame", "object", "embed",
+            "applet", "base", "img", "video", "audio", "source", "track", "svg", "math", "portal");
+
+    @TempDir
+    static Path directory;
+    static TestSite site;
+
+    @BeforeAll
+    static void start() throws Exception {
+        site = TestSite.start(directory);
+    }
+
+    @AfterAll
+    static void stop() {
+        site.close();
+    }
+
+    @Test
+    void everyPageLoadsAndSendsOnlyToItsOwnOrigin() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (Language language : Language.values()) {
+            for (PagesTest.Served page : PagesTest.everyPage(site, language)) {
+                String where = page.what() + " (" + language.tag() + "): ";
+                String html = page.response().body();
+                List<String> absoluteLinks = new ArrayList<>();
+                for (Html.Tag tag : Html.startTags(html)) {
+                    if (FORBIDDEN_ELEMENTS.contains(tag.name())) {
+                        failures.add(where + "has a <" + tag.name() + ">");
+                    }
+                    if (tag.attributes().containsKey("style")) {
+                        failures.add(where + "inline style on <" + tag.name() + ">");
+                    }
+                    tag.attributes().forEach((name, value) -> {
+                        if (name.startsWith("on")) {
+                            failures.add(where + "event handler " + name);
+                        }
+                        if (!URL_ATTRIBUTES.contains(name)) {
+                            return;
+                        }
+                        if (isSameOrigin(value)) {
+                            return;
+                        }
+                        if (tag.name().equals("a") && name.equals("href")) {
+                            absoluteLinks.add(value);
+                        } else {
+                            failures.add(where + "<" + tag.name() + " " + name + "=\"" + value + "\">");
+                        }
+                    });
+                    if (tag.name().equals("link") && !"/static/site.css".equals(tag.attribute("href"))) {
+                        failures.add(where + "<link> to " + tag.attribute("href"));
+                    }
+                }
+                if (!absoluteLinks.equals(List.of("https://www.wikipedia.org/"))) {
+                    failures.add(where + "outbound links " + absoluteLinks);
+                }
+                if (html.toLowerCase(Locale.ROOT).contains("<style") || html.contains("url(")) {
+                    failures.add(where + "inline styles");
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void theStylesheetLoadsNothing() throws Exception {
+        String css = site.get("/static/site.css").body().toLowerCase(Locale.ROOT);
+        assertFalse(css.contains("url("), css);
+        assertFalse(css.contains("@import"), css);
+        assertFalse(css.contains("@font-face"), css);
+    }
+
+    /** A path on this site: not absolute, not scheme-relative, no scheme such as javascript: or data:. */
+    private static boolean isSameOrigin(String url) {
+        String trimmed = url.strip();
+        return trimmed.startsWith("/") && !trimmed.startsWith("//") && !trimmed.contains("\\")
+                || trimmed.startsWith("?") || trimmed.startsWith("#");
+    }
+}

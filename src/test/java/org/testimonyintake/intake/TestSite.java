@@ -1,0 +1,131 @@
+package org.testimonyintake.intake;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The intake site started as {@code serve} starts it (real key file, real SQLite store in a temporary directory) on a
+ * free loopback port, and a plain HTTP client without cookies or redirects.
+ */
+final class TestSite implements AutoCloseable {
+    private static final Pattern FORM_TOKEN = Pattern.compile("name=\"form-token\" value=\"([^\"]+)\"");
+
+    final Path directory;
+    final Path keyFile;
+    final Path dataDirectory;
+    private final RunningServer server;
+    private final HttpClient client = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TestSite(Path directory, Path keyFile, Path dataDirectory, RunningServer server) {
+        this.directory = directory;
+        this.keyFile = keyFile;
+        this.dataDirectory = dataDirectory;
+        this.server = server;
+    }
+
+    static TestSite start(Path directory) throws Exception {
+        return start(directory, Limits.defaults());
+    }
+
+    static TestSite start(Path directory, Limits limits) throws Exception {
+        Path keyFile = TestOffice.certificateFile(directory);
+        Path data = directory.resolve("data");
+        RunningServer server = RunningServer.start(keyFile, null, data, "127.0.0.1", 0, limits, 30);
+        return new TestSite(directory, keyFile, data, server);
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create(server.url()).resolve(pathAndQuery);
+    }
+
+    HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
+        return send("GET", pathAndQuery, HttpRequest.BodyPublishers.noBody(), headers);
+    }
+
+    HttpResponse<String> send(String method, String pathAndQuery, BodyPublisher body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).method(method, body)
+                .timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The form token of a freshly served form, as a browser would send it back. */
+    String formToken() throws IOException, InterruptedException {
+        Matcher token = FORM_TOKEN.matcher(get("/form").body());
+        if (!token.find()) {
+            throw new AssertionError("the form has no form-token field");
+        }
+        return token.group(1);
+    }
+
+    /** Sends the JavaScript-off form with its token and a testimony, as a browser does with the other fields empty. */
+    HttpResponse<String> submit(String pathAndQuery, String token, String testimony)
+            throws IOException, InterruptedException {
+        return postForm(pathAndQuery, SubmissionService.FORM_TOKEN_FIELD, token, Questionnaire.TESTIMONY, testimony);
+    }
+
+    /** POSTs multipart/form-data built from {@code fields} (name, value pairs, in order). */
+    HttpResponse<String> postForm(String pathAndQuery, String... fields) throws IOException, InterruptedException {
+        Multipart body = new Multipart();
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            body.field(fields[i], fields[i + 1]);
+        }
+        return post(pathAndQuery, body);
+    }
+
+    HttpResponse<String> post(String pathAndQuery, Multipart body) throws IOException, InterruptedException {
+        return send("POST", pathAndQuery, HttpRequest.BodyPublishers.ofByteArrays(body.parts()),
+                "Content-Type", "multipart/form-data; boundary=" + body.boundary);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** A multipart/form-data body as a browser sends it. */
+    static final class Multipart {
+        final String boundary = "----TestBoundary" + UUID.randomUUID().toString().replace("-", "");
+        private final List<byte[]> parts = new ArrayList<>();
+
+        Multipart field(String name, String value) {
+            add("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n",
+                    value.getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        Multipart file(String name, String fileName, String contentType, byte[] content) {
+            add("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName + "\"\r\n"
+                    + "Content-Type: " + contentType + "\r\n\r\n", content);
+            return this;
+        }
+
+        private void add(String head, byte[] content) {
+            parts.add(("--" + boundary + "\r\n" + head).getBytes(StandardCharsets.UTF_8));
+            parts.add(content);
+            parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        List<byte[]> parts() {
+            List<byte[]> all = new ArrayList<>(parts);
+            all.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            return all;
+        }
+    }
+}
