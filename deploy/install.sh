@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Installs the Testimony Intake server on Debian 12 as a Tor onion service, with a second onion service, closed by
+# client authorization, for the admin's SSH. Safe to run again: it changes only what differs and restarts only what
+# changed. See deploy/README.md.
+#
+# Usage (as root): deploy/install.sh --jar FILE --cert FILE --admin-auth-key KEY [--port N] [--onion-location] [--dry-run]
+#   --jar FILE             intake-server.jar
+#   --cert FILE            the office PUBLIC certificate (office.asc); a file holding any secret key is refused
+#   --admin-auth-key KEY   the admin's client-authorization public key from deploy/client-auth-keygen.sh: its 52
+#                          base32 characters, its descriptor:x25519:... line, or a file holding either
+#   --port N               the intake server's port on 127.0.0.1 (default 8080)
+#   --onion-location       have the server send Onion-Location with this onion address, for an organization whose
+#                          clearnet mirror passes requests through to this server
+#   --dry-run              print what would be done and change nothing (needs no root)
+set -euo pipefail
+
+jar='' cert='' auth_key='' port=8080 onion_location=false dry_run=false
+readonly template_dir=${TESTIMONY_INTAKE_DEPLOY_DIR:-$(cd "$(dirname "$0")" && pwd)}
+readonly app_dir=/opt/testimony-intake
+readonly etc_dir=/etc/testimony-intake
+readonly tor_data=/var/lib/tor
+readonly unit=/etc/systemd/system/intake-server.service
+readonly packages=(tor openjdk-17-jre-headless gnupg)
+
+say() { printf 'install: %s\n' "$*"; }
+die() { printf 'install: error: %s\n' "$*" >&2; exit 1; }
+usage() { sed -n '6,15s/^# \{0,1\}//p' "$0"; exit 2; }
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --jar) jar=${2:?}; shift 2 ;;
+    --cert) cert=${2:?}; shift 2 ;;
+    --admin-auth-key) auth_key=${2:?}; shift 2 ;;
+    --port) port=${2:?}; shift 2 ;;
+    --onion-location) onion_location=true; shift ;;
+    --dry-run) dry_run=true; shift ;;
+    -h|--help) usage ;;
+    *) printf 'install: unknown option %s\n' "$1" >&2; usage ;;
+  esac
+done
+if [ -z "$jar" ] || [ -z "$cert" ] || [ -z "$auth_key" ]; then
+  printf 'install: --jar, --cert and --admin-auth-key are required\n' >&2
+  usage
+fi
+[ -f "$jar" ] || die "no jar at $jar"
+if [ ! -f "$cert" ] || [ ! -r "$cert" ]; then die "cannot read a certificate at $cert"; fi
+if ! [[ $port =~ ^[0-9]+$ ]] || [ "$port" -lt 1024 ] || [ "$port" -gt 65535 ]; then die "--port must be 1024-65535"; fi
+$dry_run || [ "$(id -u)" = 0 ] || die "run as root (or with --dry-run to see the plan)"
+
+# Every change goes through run or put, which only print in a dry run.
+run() {
+  if $dry_run; then printf 'would run: %s\n' "$*"; else "$@"; fi
+}
+# put DEST MODE OWNER: writes standard input to DEST if it differs; sets changed=true when it did (so never call it
+# at the end of a pipe, which would run it in a subshell).
+changed=false
+put() {
+  local dest=$1 mode=$2 owner=$3 content
+  content=$(cat)
+  if [ -f "$dest" ] && [ "$(cat "$dest")" = "$content" ]; then
+    say "unchanged: $dest"
+    return
+  fi
+  changed=true
+  if $dry_run; then
+    printf 'would write %s (mode %s, owner %s):\n%s\n' "$dest" "$mode" "$owner" "$content" | sed '2,$s/^/    | /'
+    return
+  fi
+  local tmp
+  tmp=$(mktemp "$dest.XXXXXX")
+  printf '%s\n' "$content" > "$tmp"
+  chown "$owner" "$tmp"
+  chmod "$mode" "$tmp"
+  mv -f "$tmp" "$dest"
+  say "wrote $dest"
+}
+# put_copy SRC DEST MODE OWNER: the same for a binary file.
+put_copy() {
+  local src=$1 dest=$2 mode=$3 owner=$4
+  if [ -f "$dest" ] && cmp -s "$src" "$dest"; then say "unchanged: $dest"; return; fi
+  changed=true
+  run install -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" "$src" "$dest"
+}
+
+# --- what the admin gave --------------------------------------------------------------------------------------------
+# The certificate: never a secret key. First the armor header, then an OpenPGP parser (gpg) packet by packet, which
+# also catches a binary secret key.
+if grep -aq 'PRIVATE KEY BLOCK' "$cert"; then
+  die "$cert holds a SECRET key. Only the public office.asc belongs on the server; the secret key stays offline."
+fi
+if [ -f "$auth_key" ]; then auth_key=$(tr -d '[:space:]' < "$auth_key"); fi
+auth_key=${auth_key#descriptor:x25519:}
+[[ $auth_key =~ ^[A-Z2-7]{52}$ ]] || die "--admin-auth-key must be the 52-character base32 public key from client-auth-keygen.sh"
+
+# --- Debian packages ------------------------------------------------------------------------------------------------
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  run apt-get update -q
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  say "unchanged: packages ${packages[*]} are installed"
+fi
+
+# gpg reads the certificate: exactly one public key, no secret (sec/ssb) record.
+fingerprint="(printed after gnupg is installed)"
+if command -v gpg >/dev/null; then
+  gpg_home=$(mktemp -d)
+  listing=$(gpg --homedir "$gpg_home" --batch --with-colons --show-keys "$cert" 2>/dev/null || true)
+  rm -rf "$gpg_home"
+  if grep -qE '^(sec|ssb):' <<< "$listing"; then
+    die "$cert holds a SECRET key. Only the public office.asc belongs on the server; the secret key stays offline."
+  fi
+  [ "$(grep -c '^pub:' <<< "$listing")" = 1 ] || die "$cert is not one OpenPGP certificate (gpg cannot read it)"
+  fingerprint=$(awk -F: '/^pub:/ {p = 1; next} p && /^fpr:/ {print $10; exit}' <<< "$listing" \
+    | sed -E 's/(.{4})/\1 /g; s/ $//; s/^(.{24}) /\1  /')
+fi
+
+if $dry_run && ! command -v tor >/dev/null; then
+  say "tor is not installed yet: its proof-of-work support is checked after installing it"
+else
+  tor --list-torrc-options 2>/dev/null | grep -qx HiddenServicePoWDefensesEnabled \
+    || die "this tor has no proof-of-work defence (needs 0.4.8 or later; Debian 12's security updates carry it): apt-get update && apt-get upgrade tor"
+fi
+
+# --- the service user and files -------------------------------------------------------------------------------------
+if id intake >/dev/null 2>&1; then
+  say "unchanged: user intake"
+else
+  run useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin intake
+fi
+run install -d -m 0755 -o root -g root "$app_dir"
+put_copy "$jar" "$app_dir/intake-server.jar" 0644 root:root
+jar_changed=$changed
+run install -d -m 0750 -o root -g intake "$etc_dir"
+changed=false
+put_copy "$cert" "$etc_dir/office.asc" 0640 root:intake
+cert_changed=$changed
+
+# --- tor -------------------------------------------------------------------------------------------------------------
+changed=false
+if [ -f /etc/tor/torrc ] && ! grep -q '^## Testimony Intake' /etc/tor/torrc && [ ! -e /etc/tor/torrc.before-testimony-intake ]; then
+  run cp -p /etc/tor/torrc /etc/tor/torrc.before-testimony-intake
+fi
+put /etc/tor/torrc 0644 root:root < <(sed -e "s|@DATA@|$tor_data|g; s|@PORT@|$port|g" "$template_dir/torrc")
+# Without a key in authorized_clients the admin service would be open to anyone who learns its address: the key is
+# written before tor reads the new torrc.
+run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/admin-ssh" "$tor_data/admin-ssh/authorized_clients"
+put "$tor_data/admin-ssh/authorized_clients/admin.auth" 0600 debian-tor:debian-tor <<< "descriptor:x25519:$auth_key"
+if $changed || ! systemctl is-active --quiet tor@default 2>/dev/null; then
+  run tor --verify-config --defaults-torrc /usr/share/tor/tor-service-defaults-torrc -f /etc/tor/torrc
+  run systemctl enable tor
+  run systemctl restart tor
+else
+  say "unchanged: tor is running with this configuration"
+fi
+
+onion=
+if ! $dry_run; then
+  for _ in $(seq 120); do
+    [ -s "$tor_data/testimony-intake/hostname" ] && break
+    sleep 0.5
+  done
+  [ -s "$tor_data/testimony-intake/hostname" ] || die "tor made no onion address; see journalctl -u tor@default"
+  onion=$(cat "$tor_data/testimony-intake/hostname")
+fi
+
+# --- the intake server -----------------------------------------------------------------------------------------------
+server_args=
+if $onion_location; then server_args="--onion-location http://${onion:-ONION-ADDRESS.onion}/"; fi
+changed=false
+put "$unit" 0644 root:root \
+  < <(sed -e "s|@PORT@|$port|g; s|@SERVER_ARGS@|$server_args|g; s| *$||" "$template_dir/intake-server.service")
+unit_changed=$changed
+run systemctl daemon-reload
+run systemctl enable intake-server
+if $unit_changed || $jar_changed || ! systemctl is-active --quiet intake-server 2>/dev/null; then
+  run systemctl restart intake-server
+elif $cert_changed; then
+  run systemctl reload intake-server
+else
+  say "unchanged: intake-server is running with this jar and certificate"
+fi
+
+if ! $dry_run; then
+  # The server refuses to start with a certificate it cannot use, including one holding secret key material.
+  for _ in $(seq 60); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    systemctl is-failed --quiet intake-server && break
+    sleep 1
+  done
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+    || die "intake-server does not answer on 127.0.0.1:$port: $(journalctl -u intake-server -n 20 --no-pager 2>&1)"
+  if ! ss -ltn 2>/dev/null | grep -qE '(127\.0\.0\.1|0\.0\.0\.0|\*|\[::\]):22 '; then
+    say "warning: nothing listens on port 22: install openssh-server for the admin onion service"
+  fi
+fi
+
+echo
+echo "Intake site:   http://${onion:-<the onion address, once tor has started>}/"
+echo "Office key fingerprint (compare with the printed one from the key ceremony): $fingerprint"
+if ! $dry_run; then
+  echo "Admin SSH:     $(cat "$tor_data/admin-ssh/hostname") port 22 (client authorization required)"
+fi
