@@ -1,5 +1,6 @@
 package org.testimonyintake.intake;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,7 +91,7 @@ final class TestSite implements AutoCloseable {
     }
 
     HttpResponse<String> post(String pathAndQuery, Multipart body) throws IOException, InterruptedException {
-        return send("POST", pathAndQuery, HttpRequest.BodyPublishers.ofByteArrays(body.parts()),
+        return send("POST", pathAndQuery, HttpRequest.BodyPublishers.ofByteArray(body.bytes()),
                 "Content-Type", "multipart/form-data; boundary=" + body.boundary);
     }
 
@@ -122,10 +123,12 @@ final class TestSite implements AutoCloseable {
             parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
 
-        List<byte[]> parts() {
-            List<byte[]> all = new ArrayList<>(parts);
-            all.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-            return all;
+        /** The whole body: sent with a Content-Length, as browsers send forms. */
+        byte[] bytes() {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            parts.forEach(body::writeBytes);
+            body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            return body.toByteArray();
         }
     }
 }
