@@ -13,9 +13,9 @@ set -euo pipefail
 
 server_jar=target/intake-server.jar
 office_jar=target/intake-office.jar
-base_port=$((30000 + ($$ % 1500) * 20))
+# Below the kernel's ephemeral range (32768 and up), so no outgoing connection takes one of ours meanwhile.
+base_port=$((20000 + ($$ % 600) * 20))
 keep=false
-testimony_text="Testimony over a private Tor network: 벌목장에서 도망쳤다. Лесозаготовки. $$-$RANDOM"
 
 usage() { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 2; }
 while [ $# -gt 0 ]; do
@@ -311,7 +311,10 @@ head -c 24 /dev/urandom | base64 > "$work/office/THROWAWAY-passphrase"
 java -jar "$office_jar" keygen --name "THROWAWAY test-tor-network key" --secret "$work/office/office.sec.asc" \
   --public "$work/office/office.asc" --passphrase-file "$work/office/THROWAWAY-passphrase" > "$work/office/keygen.out" \
   || die "intake-office keygen failed"
-java -Xmx256m -jar "$server_jar" serve --key "$work/office/office.asc" --data "$work/data" \
+# The server gets its own copy of the public certificate, as on a real server.
+mkdir -p "$work/server-key"
+cp "$work/office/office.asc" "$work/server-key/office.asc"
+java -Xmx256m -jar "$server_jar" serve --key "$work/server-key/office.asc" --data "$work/data" \
   --bind 127.0.0.1 --port "$http_port" > "$work/server.log" 2>&1 &
 server_pid=$!
 
@@ -349,7 +352,7 @@ first_200=$((SECONDS - started))
 log "landing page over Tor: 200 ($first_200 s after start)"
 if grep -qi '^set-cookie:' "$work/landing.headers"; then die "the landing page sets a cookie"; fi
 
-# --- through Tor: a JavaScript-off submission -----------------------------------------------------------------------
+# --- through Tor: JavaScript-off submissions -------------------------------------------------------------------------
 # The page with the form is the landing page or the first page it links to that has a form token.
 form_url="http://$intake_onion/"
 cp "$work/landing.html" "$work/form.html"
@@ -359,29 +362,53 @@ if ! grep -q 'name="form-token"' "$work/form.html"; then
     if grep -q 'name="form-token"' "$work/form.html"; then form_url="http://$intake_onion$href"; break; fi
   done < <(grep -oE 'href="/[^"#]*"' "$work/landing.html" | sed 's/^href="//; s/"$//' | sort -u)
 fi
-# One <input> per line, then the form token's value and the form's action.
-token=$(tr '\n' ' ' < "$work/form.html" | grep -oE '<input[^>]*name="form-token"[^>]*>' | head -n 1 \
-  | grep -oE 'value="[^"]*"' | sed 's/^value="//; s/"$//') || true
-[ -n "$token" ] || die "no form-token field on $form_url or the pages it links to (see $work/form.html with --keep)"
-action=$(tr '\n' ' ' < "$work/form.html" | grep -oE '<form[^>]*enctype="multipart/form-data"[^>]*>' | head -n 1 \
-  | grep -oE 'action="[^"]*"' | sed 's/^action="//; s/"$//; s/&amp;/\&/g') || true
-action=${action:-/submit}
-case $action in
-  http://*) submit_url=$action ;;
-  /*) submit_url="http://$intake_onion$action" ;;
-  *) submit_url="${form_url%/*}/$action" ;;
-esac
-log "form at $form_url posts to $submit_url"
+grep -q 'name="form-token"' "$work/form.html" \
+  || die "no form-token field on the landing page or the pages it links to (see $work/form.html with --keep)"
 
-printf 'attachment bytes %s\n' "$RANDOM" > "$work/evidence.txt"
-# The form token first (FORMAT.md section 7), then the narrative, then one file.
-tor_curl -o "$work/submit.html" -w '%{http_code}' -F "form-token=$token" -F "testimony=$testimony_text" \
-  -F "attachments=@$work/evidence.txt;type=text/plain" "$submit_url" > "$work/submit.status" \
-  || die "the submission did not go through Tor"
-case $(cat "$work/submit.status") in
-  200|201|303) log "submission answered $(cat "$work/submit.status")" ;;
-  *) die "the submission was answered $(cat "$work/submit.status"): $(head -c 2000 "$work/submit.html")" ;;
-esac
+# submit TEXT FILE: GETs the form for a fresh token and POSTs it as a browser without JavaScript would.
+submit() {
+  local text=$1 file=$2 token action submit_url
+  tor_curl -o "$work/form.html" "$form_url" || die "cannot GET the form $form_url"
+  # One tag per match: the form token's value, and the multipart form's action.
+  token=$(tr '\n' ' ' < "$work/form.html" | grep -oE '<input[^>]*name="form-token"[^>]*>' | head -n 1 \
+    | grep -oE 'value="[^"]*"' | sed 's/^value="//; s/"$//') || true
+  [ -n "$token" ] || die "no form-token value on $form_url"
+  action=$(tr '\n' ' ' < "$work/form.html" | grep -oE '<form[^>]*enctype="multipart/form-data"[^>]*>' | head -n 1 \
+    | grep -oE 'action="[^"]*"' | sed 's/^action="//; s/"$//; s/&amp;/\&/g') || true
+  case ${action:-/submit} in
+    http://*) submit_url=$action ;;
+    /*) submit_url="http://$intake_onion${action:-/submit}" ;;
+    *) submit_url="${form_url%/*}/$action" ;;
+  esac
+  # The form token first (FORMAT.md section 7), then the narrative, then one file.
+  tor_curl -o "$work/submit.html" -D "$work/submit.headers" -w '%{http_code}' -F "form-token=$token" \
+    -F "testimony=$text" -F "attachments=@$file;type=text/plain" "$submit_url" > "$work/submit.status" \
+    || die "the submission to $submit_url did not go through Tor"
+  case $(cat "$work/submit.status") in
+    200|201|303) log "submission to $submit_url answered $(cat "$work/submit.status")" ;;
+    *) die "the submission was answered $(cat "$work/submit.status"): $(head -c 2000 "$work/submit.html")" ;;
+  esac
+  if grep -qi '^set-cookie:' "$work/submit.headers"; then die "the submission's answer sets a cookie"; fi
+}
+
+current_subkey() { java -jar "$office_jar" fingerprint "$1" | awk '$1 == "subkey" && $3 == "current" {print $2}'; }
+
+first_text="Testimony over a private Tor network: 벌목장에서 도망쳤다. Лесозаготовки. $$-$RANDOM"
+printf 'first attachment %s\n' "$RANDOM" > "$work/first.txt"
+submit "$first_text" "$work/first.txt"
+first_subkey=$(current_subkey "$work/server-key/office.asc")
+
+# --- key rotation as deploy/README.md tells staff: rotate offline, install the new office.asc, reload ------------------
+java -jar "$office_jar" rotate --secret "$work/office/office.sec.asc" --public "$work/office/office.asc" \
+  --passphrase-file "$work/office/THROWAWAY-passphrase" > "$work/rotate.out" 2>&1 || die "intake-office rotate failed"
+cp "$work/office/office.asc" "$work/server-key/office.asc.new"
+mv "$work/server-key/office.asc.new" "$work/server-key/office.asc"
+second_subkey=$(current_subkey "$work/server-key/office.asc")
+[ "$first_subkey" != "$second_subkey" ] || die "the rotation kept the current subkey"
+log "rotated the office key: current subkey $first_subkey -> $second_subkey"
+second_text="Second testimony, after the key rotation: $$-$RANDOM"
+printf 'second attachment %s\n' "$RANDOM" > "$work/second.txt"
+submit "$second_text" "$work/second.txt"
 
 # --- the admin service: closed without the client key, open with it ---------------------------------------------------
 if tor_curl -o /dev/null "http://$admin_onion:22/" 2> "$work/admin-denied.err"; then
@@ -402,12 +429,18 @@ log "admin onion service with the key: open"
 # --- export, decrypt, compare -----------------------------------------------------------------------------------------
 java -jar "$server_jar" export --data "$work/data" --out "$work/bundle.zip" > "$work/export.out" 2>&1 \
   || die "intake-server export failed: $(cat "$work/export.out")"
+# Entries are STORED (FORMAT.md section 8), so the manifest reads as text inside the zip.
+for subkey in "$first_subkey" "$second_subkey"; do
+  grep -aq "\"subkey\" *: *\"$subkey\"" "$work/bundle.zip" || die "no submission in the bundle is encrypted to subkey $subkey"
+done
 java -jar "$office_jar" decrypt --secret "$work/office/office.sec.asc" \
   --passphrase-file "$work/office/THROWAWAY-passphrase" --out "$work/case" "$work/bundle.zip" > "$work/decrypt.out" 2>&1 \
   || die "intake-office decrypt failed: $(cat "$work/decrypt.out")"
-found=$(grep -rlF -- "$testimony_text" "$work/case" --include=testimony.json || true)
-[ -n "$found" ] || die "the testimony text is not in the decrypted bundle: $(ls -R "$work/case")"
-cmp -s "$work/evidence.txt" "$(dirname "$found")"/attachments/* || die "the attachment did not arrive intact"
-log "decrypted bundle holds the testimony and its attachment"
+for text_and_file in "$first_text|$work/first.txt" "$second_text|$work/second.txt"; do
+  found=$(grep -rlF --include=testimony.json -e "${text_and_file%|*}" "$work/case" || true)
+  [ -n "$found" ] || die "a testimony text is missing from the decrypted bundle: $(cat "$work/decrypt.out")"
+  cmp -s "${text_and_file#*|}" "$(dirname "$found")"/attachments/* || die "an attachment did not arrive intact"
+done
+log "decrypted bundle holds both testimonies and their attachments, before and after the rotation"
 
 echo "test-tor-network: PASSED in $((SECONDS - started)) s (first 200 over Tor after $first_200 s)"
