@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.testimonyintake.format.Fingerprints;
@@ -65,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         Path office = officeJar != null ? officeJar : besideThisJar("intake-office.jar");
         createDemoKeyUnlessPresent(office, secret, certificate, passphrase);
 
-        RunningServer server = RunningServer.start(certificate, null, data, "127.0.0.1", port, limitOptions.limits(),
-                GRACE_DAYS);
+        IntakeApp.Settings settings = new IntakeApp.Settings(limitOptions.limits(), GRACE_DAYS, Optional.empty());
+        RunningServer server = RunningServer.start(certificate, null, data, "127.0.0.1", port, settings);
         Path bundle = directory.resolve("bundle.zip");
         PrintWriter out = spec.commandLine().getOut();
         out.println("DEMO: a throwaway office key, only for trying the site; never use it for real testimony");

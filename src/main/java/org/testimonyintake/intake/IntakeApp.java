@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.MethodNotAllowedResponse;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -27,17 +28,28 @@ public final class IntakeApp {
     private final PageController pages;
     private final SubmissionController submissions;
     private final ErrorController errors;
-    private final Limits limits;
+    private final Settings settings;
     private Javalin javalin;
 
+    /**
+     * What an operator chooses.
+     *
+     * @param graceDays     days after a rotation that uploads to the previous subkey are still taken (FORMAT.md 2)
+     * @param onionLocation the site's onion address, announced to Tor Browser when a clearnet mirror serves the pages
+     */
+    public record Settings(Limits limits, int graceDays, Optional<String> onionLocation) {
+    }
+
     public IntakeApp(Supplier<OfficeCertificate> office, SubmissionStore store, Questionnaire questionnaire,
-                     Limits limits, int graceDays, FormToken formToken, Messages messages) {
+                     Messages messages, FormToken formToken, Settings settings) {
         Views views = new Views(messages);
+        Limits limits = settings.limits();
         this.pages = new PageController(views, office, questionnaire, limits, formToken);
         this.submissions = new SubmissionController(views,
-                new SubmissionService(office, store, questionnaire, limits, graceDays), office, limits, formToken);
+                new SubmissionService(office, store, questionnaire, limits, settings.graceDays()), office, limits,
+                formToken);
         this.errors = new ErrorController(views, limits);
-        this.limits = limits;
+        this.settings = settings;
     }
 
     /** Listens on {@code bind:port} (port 0: any free port, see {@link #port()}). */
@@ -73,6 +85,8 @@ public final class IntakeApp {
     /** Security headers on every response, and no method but GET, HEAD and POST. */
     private void everyRequest(Context ctx) {
         SecurityHeaders.ALL.forEach(ctx::header);
+        settings.onionLocation().ifPresent(onion -> ctx.header("Onion-Location",
+                onion + ctx.path().substring(1) + (ctx.queryString() == null ? "" : "?" + ctx.queryString())));
         if (!SecurityHeaders.ALLOWED_METHODS.contains(ctx.method().name())) {
             throw new MethodNotAllowedResponse();
         }
@@ -93,7 +107,7 @@ public final class IntakeApp {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(bind);
             connector.setPort(port);
-            connector.setIdleTimeout(limits.idleTimeout().toMillis()); // a stalled upload is dropped after this
+            connector.setIdleTimeout(settings.limits().idleTimeout().toMillis()); // then a stalled upload is dropped
             return connector;
         });
         routes(config.routes);

@@ -28,13 +28,13 @@ final class RunningServer {
 
     /** Checks the office key and the questionnaire first: a server that cannot take testimony safely does not start. */
     static RunningServer start(Path keyFile, Path questionnaireFile, Path dataDirectory, String bind, int port,
-                               Limits limits, int graceDays) throws Exception {
+                               IntakeApp.Settings settings) throws Exception {
         OfficeCertificateFile office = openOfficeKey(keyFile);
         Questionnaire questionnaire = loadQuestionnaire(questionnaireFile);
         SubmissionStore store = openStore(dataDirectory);
         try {
             FormToken formToken = FormToken.openOrCreate(dataDirectory);
-            IntakeApp app = new IntakeApp(office, store, questionnaire, limits, graceDays, formToken, Messages.load())
+            IntakeApp app = new IntakeApp(office, store, questionnaire, Messages.load(), formToken, settings)
                     .start(bind, port);
             String host = bind.contains(":") ? "[" + bind + "]" : bind;
             return new RunningServer(app, store, office.get(), "http://" + host + ":" + app.port() + "/");

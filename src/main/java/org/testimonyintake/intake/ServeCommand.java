@@ -2,7 +2,9 @@ package org.testimonyintake.intake;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.testimonyintake.format.Fingerprints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the intake site. Refuses to start unless --key is a usable public office certificate.")
 final class ServeCommand implements Callable<Integer> {
+    private static final Pattern ONION_ADDRESS = Pattern.compile("http://[a-z2-7]{56}\\.onion/?");
+
     @Option(names = "--key", paramLabel = "FILE", defaultValue = "keys/office.asc",
             description = "The public office certificate (default: ${DEFAULT-VALUE}). Reloaded when the file changes.")
     Path key;
@@ -38,6 +42,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int graceDays;
 
+    @Option(names = "--onion-location", paramLabel = "URL",
+            description = "The site's onion address, e.g. http://<56 letters>.onion/: sent as Onion-Location, so that "
+                    + "Tor Browser offers it when the pages are also served on a clearnet mirror.")
+    String onionLocation;
+
     @Mixin
     LimitOptions limitOptions;
 
@@ -46,8 +55,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunningServer server = RunningServer.start(key, questionnaire, data, bind, port, limitOptions.limits(),
-                graceDays);
+        if (onionLocation != null && !ONION_ADDRESS.matcher(onionLocation).matches()) {
+            throw new ServerCliException(ServerExitCode.USAGE, "--onion-location must be http://<56 letters>.onion/",
+                    "the address is in the hostname file of the onion service directory");
+        }
+        IntakeApp.Settings settings = new IntakeApp.Settings(limitOptions.limits(), graceDays,
+                Optional.ofNullable(onionLocation).map(url -> url.endsWith("/") ? url : url + "/"));
+        RunningServer server = RunningServer.start(key, questionnaire, data, bind, port, settings);
         PrintWriter out = spec.commandLine().getOut();
         out.println("intake-server: listening on " + server.url());
         out.println("intake-server: office key " + Fingerprints.grouped(server.certificate().primaryFingerprint()));

@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.TypeConversionException;
@@ -44,6 +46,9 @@ class ServerCliTest {
         assertEquals(2, badSize.exitCode());
         assertTrue(badSize.err().contains("not a size"), badSize.err());
         assertEquals(2, Run.of("export", "--data", "x").exitCode(), "--out is required");
+        Run badOnion = Run.of("serve", "--onion-location", "https://example.org/");
+        assertEquals(2, badOnion.exitCode());
+        assertTrue(badOnion.err().contains("--onion-location"), badOnion.err());
     }
 
     @Test
@@ -92,6 +97,17 @@ class ServerCliTest {
             assertEquals(5, export.exitCode());
             assertTrue(export.err().contains("stop it first"), export.err());
             assertFalse(Files.exists(directory.resolve("bundle.zip")));
+        }
+    }
+
+    @Test
+    void onionLocationNamesTheSamePageOnTheOnionSite(@TempDir Path directory) throws Exception {
+        String onion = "http://" + "a".repeat(56) + ".onion/";
+        IntakeApp.Settings settings = new IntakeApp.Settings(Limits.defaults(), 30, Optional.of(onion));
+        try (TestSite site = TestSite.start(directory, settings)) {
+            assertEquals(List.of(onion + "form?lang=ko"),
+                    site.get("/form?lang=ko").headers().allValues("Onion-Location"));
+            assertEquals(List.of(onion), site.get("/").headers().allValues("Onion-Location"));
         }
     }
 

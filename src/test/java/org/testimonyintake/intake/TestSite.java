@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,9 +43,13 @@ final class TestSite implements AutoCloseable {
     }
 
     static TestSite start(Path directory, Limits limits) throws Exception {
+        return start(directory, new IntakeApp.Settings(limits, 30, Optional.empty()));
+    }
+
+    static TestSite start(Path directory, IntakeApp.Settings settings) throws Exception {
         Path keyFile = TestOffice.certificateFile(directory);
         Path data = directory.resolve("data");
-        RunningServer server = RunningServer.start(keyFile, null, data, "127.0.0.1", 0, limits, 30);
+        RunningServer server = RunningServer.start(keyFile, null, data, "127.0.0.1", 0, settings);
         return new TestSite(directory, keyFile, data, server);
     }
 
