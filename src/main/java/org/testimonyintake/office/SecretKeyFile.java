@@ -54,7 +54,7 @@ public final class SecretKeyFile {
     public static void createNew(Path file, OfficeKey key) throws IOException {
         try (OutputStream out = Files.newOutputStream(Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY)),
                 StandardOpenOption.WRITE)) {
-            out.write(key.armored().getBytes(StandardCharsets.US_ASCII));
+            out.write(key.armored().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -62,7 +62,7 @@ public final class SecretKeyFile {
     public static void replace(Path file, OfficeKey key) throws IOException {
         Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".office-key-", ".tmp");
         try {
-            Files.writeString(temporary, key.armored(), StandardCharsets.US_ASCII);
+            Files.writeString(temporary, key.armored(), StandardCharsets.UTF_8);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temporary);

@@ -21,7 +21,8 @@ class PackagingIT {
     @Test
     void officeJarHoldsNoWebServer() throws IOException {
         assertEquals(List.of(), entriesStartingWith(OFFICE_JAR, "io/javalin/", "org/eclipse/jetty/", "jakarta/servlet/",
-                "org/testimonyintake/intake/", "org/testimonyintake/store/", "org/sqlite/", "org/jdbi/"));
+                "org/testimonyintake/intake/", "org/testimonyintake/store/", "org/testimonyintake/upload/", "org/sqlite/",
+                "org/jdbi/", "gg/jte/", "i18n/", "static/", "questionnaire.json"));
     }
 
     @Test

@@ -51,7 +51,7 @@ final class KeygenCommand implements Callable<Integer> {
         SecretKeyFile.requireAbsent(publicFile);
         OfficeKey key = OfficeKey.generate(profile, name, passphrases.forNewKey());
         SecretKeyFile.createNew(secretFile, key);
-        Files.writeString(Files.createFile(publicFile), key.certificate().armored(), StandardCharsets.US_ASCII);
+        Files.writeString(Files.createFile(publicFile), key.certificate().armored(), StandardCharsets.UTF_8); // BC puts the user ID, maybe non-ASCII, in an armor comment
         PrintWriter out = spec.commandLine().getOut();
         out.println("office key created (profile " + profile.name().toLowerCase(java.util.Locale.ROOT) + ")");
         out.println("fingerprint: " + Fingerprints.grouped(key.certificate().primaryFingerprint()));

@@ -52,7 +52,7 @@ final class RotateCommand implements Callable<Integer> {
     private static void writePublic(Path file, String armored) throws java.io.IOException {
         Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".office-cert-", ".tmp");
         try {
-            Files.writeString(temporary, armored, StandardCharsets.US_ASCII);
+            Files.writeString(temporary, armored, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

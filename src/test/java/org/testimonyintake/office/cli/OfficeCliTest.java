@@ -53,6 +53,19 @@ class OfficeCliTest {
     }
 
     @Test
+    void keygenTakesALongNonAsciiOfficeName() throws IOException {
+        // Bouncy Castle shortens a long user ID in the armor comment with a non-ASCII ellipsis.
+        String name = "북한 해외노동자 증언 접수 사무소 — Приём свидетельств <intake@example.org>";
+        Path secretFile = dir.resolve("s.asc");
+        Path publicFile = dir.resolve("p.asc");
+        Cli keygen = Cli.run("keygen", "--name", name, "--secret", secretFile.toString(), "--public", publicFile.toString(),
+                "--passphrase-file", passphraseFile.toString());
+        assertEquals(0, keygen.exitCode(), keygen.err());
+        assertEquals(0, Cli.run("fingerprint", publicFile.toString()).exitCode());
+        assertEquals(0, Cli.run("fingerprint", secretFile.toString()).exitCode());
+    }
+
+    @Test
     void keygenNeverOverwrites() throws IOException {
         byte[] before = Files.readAllBytes(secret);
         Path newPublic = dir.resolve("new.asc");
