@@ -28,12 +28,14 @@ import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.SubmissionRefused.Reason;
 import org.testimonyintake.store.NewSubmission;
 import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadRefused;
+import org.testimonyintake.upload.UploadStore;
 
 /**
- * Receives submissions and stores only ciphertext (FORMAT.md sections 3 to 6). With JavaScript off the source's
+ * Receives submissions and stores only ciphertext (FORMAT.md sections 3 to 7). With JavaScript off the source's
  * answers and files arrive in plaintext and are encrypted in memory as they stream in; with JavaScript on only
- * OpenPGP messages arrive, each checked at packet level. Either way nothing is stored unless the whole submission was
- * accepted. Knows nothing of HTTP.
+ * OpenPGP messages arrive, in the request or as resumable uploads finished before, each checked at packet level.
+ * Either way nothing is stored unless the whole submission was accepted. Knows nothing of HTTP.
  */
 public final class SubmissionService {
     public static final String FORM_TOKEN_FIELD = "form-token";
@@ -42,6 +44,8 @@ public final class SubmissionService {
     static final String TESTIMONY_PART = "testimony.json.pgp";
     /** A form token is short; anything longer is not one. */
     private static final int MAX_TOKEN_BYTES = 512;
+    /** An upload id is 32 hex digits; anything longer is not one. */
+    private static final int MAX_UPLOAD_ID_BYTES = 64;
     private static final int MAX_FILE_NAME_CHARS = 255;
     /** FORMAT.md section 4 caps the document at 16 MiB; its ciphertext adds a few hundred octets. */
     private static final long MAX_TESTIMONY_CIPHERTEXT = (16L << 20) + 4096;
@@ -97,32 +101,85 @@ public final class SubmissionService {
             throws SubmissionRefused, IOException {
         return receive(() -> {
             requireFormToken(parts, formTokenValid);
-            List<Subkey> accepted = office.get().acceptedRecipients(LocalDate.now(ZoneOffset.UTC), graceDays);
-            try (NewSubmission submission = store.begin()) {
-                Subkey recipient = null;
-                int attachments = 0;
-                while (parts.hasNext()) {
-                    FormPart part = parts.next();
-                    boolean testimony = recipient == null;
-                    String expected = testimony ? "testimony" : "attachment-" + (attachments + 1);
-                    if (!part.fieldName().equals(expected)) {
-                        throw new SubmissionRefused(testimony ? Reason.MISSING_TESTIMONY : Reason.UNKNOWN_FIELD);
+            return storeBrowserCiphertext(parts, FormPart::content);
+        });
+    }
+
+    /**
+     * JavaScript on, resumable (FORMAT.md section 7.1): the same fields as {@link #acceptCiphertext}, each holding the
+     * id of a finished upload instead of the ciphertext itself. Every upload named is taken out of {@code uploads} and
+     * deleted, whether the submission is stored or refused.
+     */
+    public Stored acceptUploaded(Iterator<FormPart> parts, UploadStore uploads, Predicate<String> formTokenValid)
+            throws SubmissionRefused, IOException {
+        return receive(() -> {
+            requireFormToken(parts, formTokenValid);
+            List<UploadStore.Claimed> claimed = new ArrayList<>();
+            try {
+                return storeBrowserCiphertext(parts, part -> {
+                    UploadStore.Claimed upload = claim(uploads, part);
+                    claimed.add(upload);
+                    if (claimed.stream().mapToLong(UploadStore.Claimed::size).sum() > limits.maxRequestBytes()) {
+                        throw new SubmissionRefused(Reason.REQUEST_TOO_LARGE);
                     }
-                    if (!testimony && ++attachments > limits.maxAttachments()) {
-                        throw new SubmissionRefused(Reason.TOO_MANY_ATTACHMENTS);
-                    }
-                    Subkey partRecipient = storeCiphertext(part, submission, testimony ? TESTIMONY_PART : expected + ".pgp",
-                            accepted, testimony ? MAX_TESTIMONY_CIPHERTEXT : limits.maxAttachmentBytes(),
+                    return upload.open();
+                });
+            } finally {
+                for (UploadStore.Claimed upload : claimed) {
+                    upload.close();
+                }
+            }
+        });
+    }
+
+    /** Where the ciphertext of one field comes from: the field itself, or the upload it names. */
+    private interface CiphertextSource {
+        InputStream open(FormPart part) throws SubmissionRefused, IOException;
+    }
+
+    private Stored storeBrowserCiphertext(Iterator<FormPart> parts, CiphertextSource source)
+            throws SubmissionRefused, IOException {
+        List<Subkey> accepted = office.get().acceptedRecipients(LocalDate.now(ZoneOffset.UTC), graceDays);
+        try (NewSubmission submission = store.begin()) {
+            Subkey recipient = null;
+            int attachments = 0;
+            while (parts.hasNext()) {
+                FormPart part = parts.next();
+                boolean testimony = recipient == null;
+                String expected = testimony ? "testimony" : "attachment-" + (attachments + 1);
+                if (!part.fieldName().equals(expected)) {
+                    throw new SubmissionRefused(testimony ? Reason.MISSING_TESTIMONY : Reason.UNKNOWN_FIELD);
+                }
+                if (!testimony && ++attachments > limits.maxAttachments()) {
+                    throw new SubmissionRefused(Reason.TOO_MANY_ATTACHMENTS);
+                }
+                try (InputStream ciphertext = source.open(part)) {
+                    Subkey partRecipient = storeCiphertext(ciphertext, submission,
+                            testimony ? TESTIMONY_PART : expected + ".pgp", accepted,
+                            testimony ? MAX_TESTIMONY_CIPHERTEXT : limits.maxAttachmentBytes(),
                             testimony ? Reason.TESTIMONY_TOO_LONG : Reason.ATTACHMENT_TOO_LARGE);
                     recipient = testimony ? partRecipient : recipient;
                 }
-                if (recipient == null) {
-                    throw new SubmissionRefused(Reason.MISSING_TESTIMONY);
-                }
-                submission.commit("browser", recipient.keyId());
-                return new Stored(submission.id(), "browser");
             }
-        });
+            if (recipient == null) {
+                throw new SubmissionRefused(Reason.MISSING_TESTIMONY);
+            }
+            submission.commit("browser", recipient.keyId());
+            return new Stored(submission.id(), "browser");
+        }
+    }
+
+    /** The upload a field names; one that is unknown or still being appended to means the sending broke off. */
+    private static UploadStore.Claimed claim(UploadStore uploads, FormPart part) throws SubmissionRefused, IOException {
+        byte[] id = part.content().readNBytes(MAX_UPLOAD_ID_BYTES + 1);
+        if (id.length > MAX_UPLOAD_ID_BYTES) {
+            throw new SubmissionRefused(Reason.MALFORMED_FORM);
+        }
+        try {
+            return uploads.claim(new String(id, StandardCharsets.US_ASCII));
+        } catch (UploadRefused e) {
+            throw new SubmissionRefused(Reason.UPLOAD_INTERRUPTED);
+        }
     }
 
     private interface Receiving {
@@ -247,10 +304,11 @@ public final class SubmissionService {
         return new TestimonyDocument(language, "server", ordered, attachments);
     }
 
-    private static Subkey storeCiphertext(FormPart part, NewSubmission submission, String partName, List<Subkey> accepted,
-                                          long maxBytes, Reason tooLarge) throws SubmissionRefused, IOException {
+    private static Subkey storeCiphertext(InputStream ciphertext, NewSubmission submission, String partName,
+                                          List<Subkey> accepted, long maxBytes, Reason tooLarge)
+            throws SubmissionRefused, IOException {
         try (OutputStream stored = submission.createPart(partName)) {
-            return CiphertextInspector.copyChecked(part.content(), stored, accepted, maxBytes).recipient();
+            return CiphertextInspector.copyChecked(ciphertext, stored, accepted, maxBytes).recipient();
         } catch (RefusedCiphertextException e) {
             throw new SubmissionRefused(switch (e.reason()) {
                 case WRONG_RECIPIENT -> Reason.WRONG_RECIPIENT;

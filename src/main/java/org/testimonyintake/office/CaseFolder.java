@@ -3,10 +3,12 @@ package org.testimonyintake.office;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -126,7 +128,7 @@ public final class CaseFolder {
             Path file = into.resolve(ATTACHMENTS).resolve(attachmentFileName(attachment));
             problem = decryptEntry(zip, entry, file);
             if (problem == null) {
-                problem = checkAgainstManifest(file, attachment);
+                problem = cutPaddingAndCheck(file, attachment);
             }
             if (problem != null) {
                 return "attachment " + attachment.part() + ": " + problem;
@@ -148,8 +150,16 @@ public final class CaseFolder {
         }
     }
 
-    /** The testimony document binds its attachments by size and SHA-256 (FORMAT.md section 5). */
-    private static String checkAgainstManifest(Path file, TestimonyDocument.Attachment attachment) throws IOException {
+    /**
+     * The testimony document binds its attachments by size and SHA-256 (FORMAT.md section 5). What follows the size
+     * in the decrypted plaintext is the padding a browser adds (section 9), cut off here.
+     */
+    private static String cutPaddingAndCheck(Path file, TestimonyDocument.Attachment attachment) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (channel.size() > attachment.size()) {
+                channel.truncate(attachment.size());
+            }
+        }
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");

@@ -12,8 +12,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +35,8 @@ import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadLimits;
+import org.testimonyintake.upload.UploadStore;
 
 /**
  * The submission service with a real office key, a real SQLite store and real decryption: what a source sends is
@@ -144,6 +149,53 @@ class SubmissionServiceTest {
         assertEquals("browser", stored.encryptedBy());
         assertEquals(office.currentSubkey().keyId(), store.pending().get(0).subkey());
         assertArrayEquals(document, Files.readAllBytes(onlyCaseSubmissionAfterDecrypt().resolve("testimony.json")));
+    }
+
+    @Test
+    void resumableUploadsAreStoredAsTheyCameAndThenDeleted() throws Exception {
+        byte[] photo = ("JPEG bytes " + MARKER).getBytes(StandardCharsets.UTF_8);
+        byte[] padded = Arrays.copyOf(photo, photo.length + 1000); // FORMAT.md section 5: padding after the file
+        TestimonyDocument.Attachment manifest = new TestimonyDocument.Attachment(1, "photo.jpg", "image/jpeg",
+                photo.length, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(photo)));
+        byte[] document = new TestimonyDocument("ko", "browser",
+                List.of(TestimonyDocument.Answer.text("testimony", null, MARKER)), List.of(manifest)).toJson();
+        byte[] testimonyCiphertext = MessageEncryptor.encrypt(office, document);
+        try (UploadStore uploads = UploadStore.open(data.resolve("uploads"), new UploadLimits(1 << 20, 4 << 20, 10))) {
+            String testimony = uploads.create();
+            uploads.append(testimony, 0, new ByteArrayInputStream(testimonyCiphertext, 0, 100));
+            uploads.append(testimony, 100, new ByteArrayInputStream(testimonyCiphertext, 100, testimonyCiphertext.length));
+            String attachment = uploads.create();
+            uploads.append(attachment, 0, new ByteArrayInputStream(MessageEncryptor.encrypt(office, padded)));
+
+            var stored = service.acceptUploaded(form(Part.field("testimony", testimony),
+                    Part.field("attachment-1", attachment)), uploads, SubmissionServiceTest::validToken);
+            assertEquals("browser", stored.encryptedBy());
+            assertEmpty(data.resolve("uploads"));
+        }
+        Path submission = onlyCaseSubmissionAfterDecrypt();
+        assertArrayEquals(document, Files.readAllBytes(submission.resolve("testimony.json")));
+        try (Stream<Path> attachments = Files.list(submission.resolve("attachments"))) {
+            assertArrayEquals(photo, Files.readAllBytes(attachments.findFirst().orElseThrow()), "the padding is cut off");
+        }
+    }
+
+    @Test
+    void aRefusedUploadedSubmissionLeavesNothingAndDeletesItsUploads() throws Exception {
+        try (UploadStore uploads = UploadStore.open(data.resolve("uploads"), new UploadLimits(1 << 20, 4 << 20, 10))) {
+            String toOther = uploads.create();
+            uploads.append(toOther, 0, new ByteArrayInputStream(MessageEncryptor.encrypt(otherOffice, new byte[1])));
+            assertRefusedLeavingNothing(Reason.WRONG_RECIPIENT, () -> service.acceptUploaded(
+                    form(Part.field("testimony", toOther)), uploads, SubmissionServiceTest::validToken));
+            assertEmpty(data.resolve("uploads"));
+            assertRefusedLeavingNothing(Reason.UPLOAD_INTERRUPTED, () -> service.acceptUploaded(
+                    form(Part.field("testimony", toOther)), uploads, SubmissionServiceTest::validToken));
+        }
+    }
+
+    private static void assertEmpty(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            assertEquals(List.of(), files.toList());
+        }
     }
 
     @Test
