@@ -19,6 +19,7 @@ readonly template_dir=${TESTIMONY_INTAKE_DEPLOY_DIR:-$(cd "$(dirname "$0")" && p
 readonly app_dir=/opt/testimony-intake
 readonly etc_dir=/etc/testimony-intake
 readonly tor_data=/var/lib/tor
+readonly outbox=/var/lib/testimony-intake-outbox
 readonly unit=/etc/systemd/system/intake-server.service
 readonly packages=(tor openjdk-17-jre-headless gnupg)
 
@@ -134,6 +135,8 @@ fi
 run install -d -m 0755 -o root -g root "$app_dir"
 put_copy "$jar" "$app_dir/intake-server.jar" 0644 root:root
 jar_changed=$changed
+# Where `intake-server export`, run as intake, writes bundles until they are verified offline (deploy/README.md).
+run install -d -m 0700 -o intake -g intake "$outbox"
 run install -d -m 0750 -o root -g intake "$etc_dir"
 changed=false
 put_copy "$cert" "$etc_dir/office.asc" 0640 root:intake

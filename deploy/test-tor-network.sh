@@ -9,6 +9,7 @@
 # throwaway keys in a temporary folder, removed on exit with everything else.
 #
 # Usage: deploy/test-tor-network.sh [--server-jar JAR] [--office-jar JAR] [--base-port N] [--keep]
+#        deploy/test-tor-network.sh --check-config FILE...   only apply the safety checks to tor configs
 set -euo pipefail
 
 server_jar=target/intake-server.jar
@@ -17,13 +18,15 @@ office_jar=target/intake-office.jar
 base_port=$((20000 + ($$ % 600) * 20))
 keep=false
 
-usage() { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 2; }
+check_only=()
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --server-jar) server_jar=$2; shift 2 ;;
     --office-jar) office_jar=$2; shift 2 ;;
     --base-port) base_port=$2; shift 2 ;;
     --keep) keep=true; shift ;;
+    --check-config) shift; check_only=("$@"); break ;;
     -h|--help) usage ;;
     *) echo "test-tor-network: unknown option $1" >&2; usage ;;
   esac
@@ -33,14 +36,18 @@ started=$SECONDS
 log() { printf '[%3ds] %s\n' $((SECONDS - started)) "$*"; }
 die() { printf 'test-tor-network: FAILED: %s\n' "$*" >&2; exit 1; }
 
-for tool in tor tor-gencert curl java openssl base32; do
+tools=(tor tor-gencert curl java openssl base32)
+[ ${#check_only[@]} -eq 0 ] || tools=(tor)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
-for jar in "$server_jar" "$office_jar"; do
-  [ -f "$jar" ] || die "$jar is missing: run mvn -B package -DskipTests first"
-done
-server_jar=$(realpath "$server_jar")
-office_jar=$(realpath "$office_jar")
+if [ ${#check_only[@]} -eq 0 ]; then
+  for jar in "$server_jar" "$office_jar"; do
+    [ -f "$jar" ] || die "$jar is missing: run mvn -B package -DskipTests first"
+  done
+  server_jar=$(realpath "$server_jar")
+  office_jar=$(realpath "$office_jar")
+fi
 deploy_dir=$(cd "$(dirname "$0")" && pwd)
 
 work=$(mktemp -d /tmp/tor-test-network.XXXXXX)
@@ -137,7 +144,7 @@ address_options=(Address ORPort DirPort SocksPort OutboundBindAddress DirAuthori
 
 # Refuses a config that could reach anything but 127.0.0.1; then lets tor itself check it.
 check_config() {
-  local file=$1 option value address
+  local file=$1 option value address resolv
   while read -r option value; do
     case $option in ''|'#'*) continue ;; esac
     [[ " ${allowed_options[*]} " == *" $option "* ]] || die "$file: option $option is not allowed here"
@@ -154,15 +161,22 @@ check_config() {
       '^OutboundBindAddress 127\.0\.0\.1$' '^ServerDNSDetectHijacking 0$' '^ServerDNSResolvConfFile ' '^DirAuthority '; do
     grep -qE "$required" "$file" || die "$file lacks ${required//[\^\$\\]/}"
   done
-  [ "$(cat "$work/tor/resolv.conf")" = "nameserver 127.0.0.1" ] || die "resolv.conf must name only 127.0.0.1"
-  "${as_tor_user[@]}" tor --verify-config --defaults-torrc /dev/null -f "$file" > "$file.verify" 2>&1 \
-    || die "tor --verify-config refused $file: $(cat "$file.verify")"
+  resolv=$(awk '$1 == "ServerDNSResolvConfFile" {print $2}' "$file")
+  [ "$(cat "$resolv")" = "nameserver 127.0.0.1" ] || die "$file: $resolv must name only the nameserver 127.0.0.1"
+  "${as_tor_user[@]}" tor --verify-config --defaults-torrc /dev/null -f "$file" > "$work/verify.out" 2>&1 \
+    || die "tor --verify-config refused $file: $(cat "$work/verify.out")"
 }
 
 own_for_tor() {
   [ -z "$tor_owner" ] || chown -R "$tor_owner" "$@"
   chmod -R go-rwx "$@"
 }
+
+if [ ${#check_only[@]} -gt 0 ]; then
+  for file in "${check_only[@]}"; do check_config "$file"; done
+  echo "test-tor-network: ${#check_only[@]} config(s) pass the safety checks"
+  exit 0
+fi
 
 # --- authority keys and relay fingerprints ---------------------------------------------------------------------------
 log "work folder $work, ports $base_port-$((next_port - 1))"
@@ -182,7 +196,7 @@ for name in "${relays[@]}"; do
   fingerprint[$name]=$("${as_tor_user[@]}" tor --list-fingerprint --defaults-torrc /dev/null -f "$work/tor/$name.fingerprint.torrc" \
     2>/dev/null | awk -v n="$name" '$1 == n {$1 = ""; gsub(/ /, ""); print}')
   [ -n "${fingerprint[$name]}" ] || die "no fingerprint for $name"
-  rm "$work/tor/$name.fingerprint.torrc"*
+  rm "$work/tor/$name.fingerprint.torrc"
 done
 
 authority_lines() {
@@ -427,8 +441,11 @@ done
 log "admin onion service with the key: open"
 
 # --- export, decrypt, compare -----------------------------------------------------------------------------------------
-java -jar "$server_jar" export --data "$work/data" --out "$work/bundle.zip" > "$work/export.out" 2>&1 \
+# As deploy/README.md tells the admin: the submissions move into the bundle, which stays until read offline.
+java -jar "$server_jar" export --delete-exported --data "$work/data" --out "$work/bundle.zip" > "$work/export.out" 2>&1 \
   || die "intake-server export failed: $(cat "$work/export.out")"
+grep -q '^2 submissions written to .* and deleted from the server' "$work/export.out" \
+  || die "the export did not move both submissions: $(cat "$work/export.out")"
 # Entries are STORED (FORMAT.md section 8), so the manifest reads as text inside the zip.
 for subkey in "$first_subkey" "$second_subkey"; do
   grep -aq "\"subkey\" *: *\"$subkey\"" "$work/bundle.zip" || die "no submission in the bundle is encrypted to subkey $subkey"
