@@ -6,15 +6,16 @@
 # Usage: bench/ingest-store.sh [CLIENTS COMMITS RATE PART_SIZE WARMUP]   (one run with these instead of the two)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# One Maven build at a time on a shared machine.
-flock /tmp/mvn.lock mvn -B -q test-compile
-flock /tmp/mvn.lock mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-# On the project's disk: a tmpfs /tmp would make every fsync free.
-work=$(mktemp -d "$PWD/target/ingest-store.XXXXXX")
+# On disk (/var/tmp, not a tmpfs /tmp that makes every fsync free) and outside target/, which a build may clean.
+work=$(mktemp -d /var/tmp/ingest-store.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# One Maven build at a time on a shared machine; the classes are copied so that a later build cannot swap them.
+flock /tmp/mvn.lock bash -c "mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=$work/classpath.txt \
+  && cp -r target/classes target/test-classes $work/"
+mkdir "$work/data"
 bench() {
-  java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-    org.testimonyintake.store.IngestStoreBench "$work" "$@"
+  java -cp "$work/test-classes:$work/classes:$(cat "$work/classpath.txt")" \
+    org.testimonyintake.store.IngestStoreBench "$work/data" "$@"
 }
 if [ $# -gt 0 ]; then
   bench "$@"
@@ -22,4 +23,4 @@ else
   bench 50 20000 1000
   bench 50 20000 0
 fi
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(df -T "$work" | awk 'NR==2 { print $2 }') on $(df "$work" | awk 'NR==2 { print $1 }')"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(df -T "$work" | awk 'NR==2 { print $2 " on " $1 }')"
