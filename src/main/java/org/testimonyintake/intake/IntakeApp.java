@@ -14,6 +14,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.intake.OfficeCertificateFile.OfficeKeyUnavailable;
 import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadRefused;
+import org.testimonyintake.upload.UploadStore;
 
 /**
  * The intake web app: built from its dependencies, one routes block, Jetty set up so that nothing about a visitor is
@@ -27,6 +29,7 @@ public final class IntakeApp {
 
     private final PageController pages;
     private final SubmissionController submissions;
+    private final UploadController uploads;
     private final ErrorController errors;
     private final Settings settings;
     private Javalin javalin;
@@ -40,14 +43,15 @@ public final class IntakeApp {
     public record Settings(Limits limits, int graceDays, Optional<String> onionLocation) {
     }
 
-    public IntakeApp(Supplier<OfficeCertificate> office, SubmissionStore store, Questionnaire questionnaire,
-                     Messages messages, FormToken formToken, Settings settings) {
+    public IntakeApp(Supplier<OfficeCertificate> office, SubmissionStore store, UploadStore uploadStore,
+                     Questionnaire questionnaire, Messages messages, FormToken formToken, Settings settings) {
         Views views = new Views(messages);
         Limits limits = settings.limits();
-        this.pages = new PageController(views, office, questionnaire, limits, formToken);
+        this.pages = new PageController(views, office, questionnaire, limits, formToken, BrowserScripts.load());
         this.submissions = new SubmissionController(views,
                 new SubmissionService(office, store, questionnaire, limits, settings.graceDays()), office, limits,
-                formToken);
+                formToken, uploadStore);
+        this.uploads = new UploadController(uploadStore, formToken);
         this.errors = new ErrorController(views, limits);
         this.settings = settings;
     }
@@ -72,10 +76,16 @@ public final class IntakeApp {
         routes.get("/form", pages::questionnaire);
         routes.post("/submit", submissions::plaintextForm);
         routes.post("/api/submissions", submissions::ciphertext);
+        routes.post("/api/submissions/uploaded", submissions::uploaded);
+        routes.post("/api/uploads", uploads::create);
+        routes.post("/api/uploads/{id}", uploads::append);
+        routes.get("/api/uploads/{id}", uploads::offset);
         routes.get("/key", pages::officeKey);
         routes.get("/robots.txt", pages::robots);
         routes.get("/static/site.css", pages::stylesheet);
+        routes.get(BrowserScripts.PATH + "{file}", pages::script);
         routes.exception(SubmissionRefused.class, errors::refused);
+        routes.exception(UploadRefused.class, uploads::refused);
         routes.exception(OfficeKeyUnavailable.class, errors::unavailable);
         routes.exception(Exception.class, errors::internal);
         routes.error(404, errors::notFound);

@@ -1,6 +1,7 @@
 package org.testimonyintake.intake;
 
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,15 +21,17 @@ final class PageController {
     private final Questionnaire questionnaire;
     private final Limits limits;
     private final FormToken formToken;
+    private final BrowserScripts scripts;
     private final byte[] stylesheet = classPathResource("/static/site.css");
 
     PageController(Views views, Supplier<OfficeCertificate> office, Questionnaire questionnaire, Limits limits,
-                   FormToken formToken) {
+                   FormToken formToken, BrowserScripts scripts) {
         this.views = views;
         this.office = office;
         this.questionnaire = questionnaire;
         this.limits = limits;
         this.formToken = formToken;
+        this.scripts = scripts;
     }
 
     void landing(Context ctx) {
@@ -39,8 +42,9 @@ final class PageController {
                 "fingerprint", Fingerprints.grouped(certificate.primaryFingerprint())));
     }
 
+    /** With {@code ?nojs=1} the page comes without its scripts: what a source chooses when their browser cannot encrypt. */
     void questionnaire(Context ctx) {
-        office.get(); // no form while there is no usable key to encrypt the answers to
+        OfficeCertificate certificate = office.get(); // no form while there is no usable key to encrypt the answers to
         Page page = views.page(ctx, "/form");
         views.render(ctx, "form.jte", Map.of(
                 "page", page,
@@ -48,11 +52,19 @@ final class PageController {
                 "token", formToken.issue(),
                 "limits", limits,
                 "attachmentSize", views.size(page.language(), limits.maxAttachmentBytes()),
-                "fileInputs", FILE_INPUTS));
+                "fileInputs", FILE_INPUTS,
+                "fingerprint", certificate.primaryFingerprint(),
+                "scripts", scripts,
+                "withScripts", ctx.queryParam("nojs") == null));
     }
 
     void officeKey(Context ctx) {
         ctx.contentType("text/plain; charset=utf-8").result(office.get().armored());
+    }
+
+    void script(Context ctx) {
+        byte[] module = scripts.file(ctx.pathParam("file")).orElseThrow(NotFoundResponse::new);
+        ctx.contentType("text/javascript; charset=utf-8").result(module);
     }
 
     void robots(Context ctx) {

@@ -11,17 +11,24 @@ import java.util.concurrent.CountDownLatch;
 import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadStore;
 
 /** The intake site started from the command line, with everything it opened; {@code serve} and {@code demo} use it. */
 final class RunningServer {
+    /** Partial uploads of browser ciphertext live beside the store's files (FORMAT.md section 7.1). */
+    private static final String UPLOADS = "uploads";
+
     private final IntakeApp app;
     private final SubmissionStore store;
+    private final UploadStore uploads;
     private final OfficeCertificate certificate;
     private final String url;
 
-    private RunningServer(IntakeApp app, SubmissionStore store, OfficeCertificate certificate, String url) {
+    private RunningServer(IntakeApp app, SubmissionStore store, UploadStore uploads, OfficeCertificate certificate,
+                          String url) {
         this.app = app;
         this.store = store;
+        this.uploads = uploads;
         this.certificate = certificate;
         this.url = url;
     }
@@ -32,19 +39,30 @@ final class RunningServer {
         OfficeCertificateFile office = openOfficeKey(keyFile);
         Questionnaire questionnaire = loadQuestionnaire(questionnaireFile);
         SubmissionStore store = openStore(dataDirectory);
+        UploadStore uploads = null;
         try {
             FormToken formToken = FormToken.openOrCreate(dataDirectory);
-            IntakeApp app = new IntakeApp(office, store, questionnaire, Messages.load(), formToken, settings)
+            uploads = UploadStore.open(dataDirectory.resolve(UPLOADS), SubmissionService.uploadLimits(settings.limits()));
+            uploads.scheduleCleanup();
+            IntakeApp app = new IntakeApp(office, store, uploads, questionnaire, Messages.load(), formToken, settings)
                     .start(bind, port);
             String host = bind.contains(":") ? "[" + bind + "]" : bind;
-            return new RunningServer(app, store, office.get(), "http://" + host + ":" + app.port() + "/");
+            return new RunningServer(app, store, uploads, office.get(), "http://" + host + ":" + app.port() + "/");
         } catch (JavalinBindException e) {
+            closeIfOpened(uploads);
             store.close();
             throw new ServerCliException(ServerExitCode.CANNOT_LISTEN, "cannot listen on " + bind + " port " + port,
                     "another program may use this port: choose another with --port");
         } catch (Exception e) {
+            closeIfOpened(uploads);
             store.close();
             throw e;
+        }
+    }
+
+    private static void closeIfOpened(UploadStore uploads) {
+        if (uploads != null) {
+            uploads.close();
         }
     }
 
@@ -68,6 +86,7 @@ final class RunningServer {
 
     void stop() {
         app.stop();
+        uploads.close();
         store.close();
     }
 

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.testimonyintake.format.OfficeCertificate;
+import org.testimonyintake.upload.UploadStore;
 
 /**
  * Hands a submission's multipart body, still unread, to the submission service. Nothing here reads a form parameter:
@@ -15,14 +16,16 @@ final class SubmissionController {
     private final Supplier<OfficeCertificate> office;
     private final Limits limits;
     private final FormToken formToken;
+    private final UploadStore uploads;
 
     SubmissionController(Views views, SubmissionService submissions, Supplier<OfficeCertificate> office, Limits limits,
-                         FormToken formToken) {
+                         FormToken formToken, UploadStore uploads) {
         this.views = views;
         this.submissions = submissions;
         this.office = office;
         this.limits = limits;
         this.formToken = formToken;
+        this.uploads = uploads;
     }
 
     /** JavaScript off: answers and files arrive in plaintext and are encrypted in memory as they stream in. */
@@ -37,6 +40,13 @@ final class SubmissionController {
     void ciphertext(Context ctx) throws Exception {
         office.get();
         submissions.acceptCiphertext(MultipartForm.parts(ctx.req(), limits), formToken::isValid);
+        received(ctx, false);
+    }
+
+    /** JavaScript on, resumable: the fields name uploads of ciphertext made in the browser and finished before. */
+    void uploaded(Context ctx) throws Exception {
+        office.get();
+        submissions.acceptUploaded(MultipartForm.parts(ctx.req(), limits), uploads, formToken::isValid);
         received(ctx, false);
     }
 

@@ -28,6 +28,7 @@ import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.SubmissionRefused.Reason;
 import org.testimonyintake.store.NewSubmission;
 import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadLimits;
 import org.testimonyintake.upload.UploadRefused;
 import org.testimonyintake.upload.UploadStore;
 
@@ -49,6 +50,8 @@ public final class SubmissionService {
     private static final int MAX_FILE_NAME_CHARS = 255;
     /** FORMAT.md section 4 caps the document at 16 MiB; its ciphertext adds a few hundred octets. */
     private static final long MAX_TESTIMONY_CIPHERTEXT = (16L << 20) + 4096;
+    /** Partial uploads at once: several sources, each with a testimony and some attachments under way. */
+    private static final int MAX_PARTIAL_UPLOADS = 1000;
     private static final int COPY_BUFFER = 1 << 16;
 
     public record Stored(String id, String encryptedBy) {
@@ -67,6 +70,15 @@ public final class SubmissionService {
         this.questionnaire = questionnaire;
         this.limits = limits;
         this.graceDays = graceDays;
+    }
+
+    /**
+     * What partial uploads may hold under these limits: one upload is a testimony or an attachment; all of them
+     * together, twice the largest submission.
+     */
+    public static UploadLimits uploadLimits(Limits limits) {
+        long largestUpload = Math.max(MAX_TESTIMONY_CIPHERTEXT, limits.maxAttachmentBytes());
+        return new UploadLimits(largestUpload, Math.max(largestUpload, 2 * limits.maxRequestBytes()), MAX_PARTIAL_UPLOADS);
     }
 
     /** JavaScript off: answers and files in plaintext, encrypted in memory to the current office subkey as they arrive. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HeadersTest {
     static final Map<String, String> EXPECTED = Map.of(
             "content-security-policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                    + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             "referrer-policy", "no-referrer",
             "x-content-type-options", "nosniff",
             "x-frame-options", "DENY",

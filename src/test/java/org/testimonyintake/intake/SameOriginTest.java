@@ -15,13 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nothing in any page comes from, or goes to, another origin: no script, style, image, font, frame or form target
- * elsewhere, no script at all, and one absolute link, the quick exit.
+ * elsewhere, and one absolute link, the quick exit. The only scripts are the questionnaire's encryption modules, from
+ * this site, each with its integrity, none inline.
  */
 class SameOriginTest {
     /** Attributes that make a browser load or send something. */
     private static final Set<String> URL_ATTRIBUTES = Set.of("src", "href", "action", "formaction", "srcset", "data",
             "poster", "background", "cite", "longdesc", "manifest", "ping", "icon", "codebase", "archive");
-    private static final Set<String> FORBIDDEN_ELEMENTS = Set.of("script", "iframe", "frame", "object", "embed",
+    private static final Set<String> FORBIDDEN_ELEMENTS = Set.of("iframe", "frame", "object", "embed",
             "applet", "base", "img", "video", "audio", "source", "track", "svg", "math", "portal");
 
     @TempDir
@@ -69,12 +70,19 @@ class SameOriginTest {
                             failures.add(where + "<" + tag.name() + " " + name + "=\"" + value + "\">");
                         }
                     });
-                    if (tag.name().equals("link") && !"/static/site.css".equals(tag.attribute("href"))) {
+                    if (tag.name().equals("link") && !"/static/site.css".equals(tag.attribute("href"))
+                            && !isBrowserScript(tag, "link")) {
                         failures.add(where + "<link> to " + tag.attribute("href"));
+                    }
+                    if (tag.name().equals("script") && !(page.what().equals("questionnaire") && isBrowserScript(tag, "script"))) {
+                        failures.add(where + "has a <script>");
                     }
                 }
                 if (!absoluteLinks.equals(List.of("https://www.wikipedia.org/"))) {
                     failures.add(where + "outbound links " + absoluteLinks);
+                }
+                if (html.matches("(?s).*<script[^>]*>[^<].*")) {
+                    failures.add(where + "inline script");
                 }
                 if (html.toLowerCase(Locale.ROOT).contains("<style") || html.contains("url(")) {
                     failures.add(where + "inline styles");
@@ -90,6 +98,14 @@ class SameOriginTest {
         assertFalse(css.contains("url("), css);
         assertFalse(css.contains("@import"), css);
         assertFalse(css.contains("@font-face"), css);
+    }
+
+    /** A module preloaded or run from this site's script folder, with its Subresource Integrity. */
+    private static boolean isBrowserScript(Html.Tag tag, String element) {
+        String url = tag.attribute(element.equals("link") ? "href" : "src");
+        boolean kind = element.equals("link") ? "modulepreload".equals(tag.attribute("rel")) : "module".equals(tag.attribute("type"));
+        return kind && url != null && url.startsWith(BrowserScripts.PATH) && !url.contains("..")
+                && tag.attribute("integrity") != null && tag.attribute("integrity").startsWith("sha384-");
     }
 
     /** A path on this site: not absolute, not scheme-relative, no scheme such as javascript: or data:. */

@@ -1,0 +1,126 @@
+// Resumable upload of ciphertext (FORMAT.md section 7.1): the stream goes up in chunks, each acknowledged with the
+// server's offset. When a connection drops, the sender waits, asks the server for the acknowledged offset and goes on
+// from there. Only one chunk is held at a time, so the stream before it (encryption) runs no further ahead.
+
+const CHUNK_SIZE = 4 << 20; // large enough that a Tor round trip per chunk costs little, small enough to resend
+const MAX_ATTEMPTS = 12; // about three minutes of waiting in all: Tor may need that long for a new circuit
+const RETRY_STATUSES = new Set([408, 423, 429, 500, 502, 503, 504]);
+
+/** A refusal the server gave, or a connection that could not be restored: the upload cannot go on. */
+export class SendFailed extends Error {
+  constructor(reason) {
+    super(`sending failed: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Sends the whole stream as a new upload; resolves to the upload's id once every octet is acknowledged.
+ * onAcknowledged(octets) tells how many more octets the server acknowledged.
+ */
+export async function sendStream(stream, formToken, onAcknowledged) {
+  const id = await createUpload(formToken);
+  const reader = stream.getReader();
+  let offset = 0;
+  let reported = 0;
+  const acknowledge = (acknowledged) => {
+    onAcknowledged(acknowledged - reported);
+    reported = acknowledged;
+  };
+  for (let chunk; (chunk = await nextChunk(reader)); ) {
+    await sendChunk(id, offset, chunk, acknowledge);
+    offset += chunk.length;
+  }
+  return id;
+}
+
+async function createUpload(formToken) {
+  const body = new URLSearchParams({ 'form-token': formToken });
+  const answer = await withRetries(() => request('/api/uploads', { method: 'POST', body }));
+  return answer.id;
+}
+
+/** Sends one chunk, resuming from the server's offset until all of it is acknowledged. */
+async function sendChunk(id, offset, chunk, onAcknowledged) {
+  const end = offset + chunk.length;
+  let acknowledged = offset;
+  while (acknowledged < end) {
+    const from = acknowledged;
+    const answer = await withRetries(
+      () => request(`/api/uploads/${id}?offset=${from}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: chunk.subarray(from - offset),
+      }),
+      // After a failure the server may hold part of the chunk: ask how far it got.
+      async () => { acknowledged = (await request(`/api/uploads/${id}`, { method: 'GET' })).offset; },
+      () => acknowledged >= end,
+    );
+    if (answer) acknowledged = answer.offset;
+    if (acknowledged < offset || acknowledged > end) throw new SendFailed('offset');
+    onAcknowledged(acknowledged);
+  }
+}
+
+/**
+ * Runs `attempt` until it answers; on a dropped connection or a temporary refusal it waits, runs `resync` and
+ * tries again, unless `done` says the work is already done. A refusal for good ends it with SendFailed.
+ */
+async function withRetries(attempt, resync = async () => {}, done = () => false) {
+  for (let failures = 0; ; failures++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof Retry)) throw error;
+      if (failures + 1 >= MAX_ATTEMPTS) throw new SendFailed('network');
+    }
+    await sleep(Math.min(1000 * 2 ** failures, 20000));
+    try {
+      await resync();
+    } catch (error) {
+      if (!(error instanceof Retry)) throw error;
+      continue;
+    }
+    if (done()) return null;
+  }
+}
+
+class Retry extends Error {}
+
+/** One request; its JSON answer, or 409's offset, or Retry / SendFailed. */
+async function request(url, init) {
+  let response;
+  try {
+    response = await fetch(url, { ...init, cache: 'no-store', credentials: 'omit', redirect: 'error' });
+  } catch (networkError) {
+    throw new Retry(String(networkError));
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (response.ok || (response.status === 409 && typeof answer.offset === 'number')) return answer;
+  if (RETRY_STATUSES.has(response.status)) throw new Retry(String(response.status));
+  throw new SendFailed(answer.error || String(response.status));
+}
+
+/** The next CHUNK_SIZE octets of the stream (fewer at its end), or null after the end. */
+async function nextChunk(reader) {
+  const parts = [];
+  let length = 0;
+  while (length < CHUNK_SIZE) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    length += value.length;
+  }
+  if (length === 0) return null;
+  const chunk = new Uint8Array(length);
+  let position = 0;
+  for (const part of parts) {
+    chunk.set(part, position);
+    position += part.length;
+  }
+  return chunk;
+}
+
+function sleep(milliseconds) {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
