@@ -328,13 +328,22 @@ java -jar "$office_jar" keygen --name "THROWAWAY test-tor-network key" --secret 
 # The server gets its own copy of the public certificate, as on a real server.
 mkdir -p "$work/server-key"
 cp "$work/office/office.asc" "$work/server-key/office.asc"
-java -Xmx256m -jar "$server_jar" serve --key "$work/server-key/office.asc" --data "$work/data" \
-  --bind 127.0.0.1 --port "$http_port" > "$work/server.log" 2>&1 &
-server_pid=$!
 
-# --- phase 2: onion host and client ---------------------------------------------------------------------------------
+# --- phase 2: onion host and client, and the server with the onion address as install.sh passes it ------------------
 start_tor onionhost
 start_tor client
+# tor writes the addresses as it starts, long before the services are reachable.
+deadline=$((SECONDS + 30))
+until [ -s "$work/tor/onionhost/intake/hostname" ] && [ -s "$work/tor/onionhost/admin/hostname" ]; do
+  kill -0 "${pid_of[onionhost]}" 2>/dev/null || die "tor onionhost exited: $(tail -n 20 "$work/tor/onionhost.stdout")"
+  [ $SECONDS -lt $deadline ] || die "the onion host wrote no onion addresses"
+  sleep 0.2
+done
+intake_onion=$(cat "$work/tor/onionhost/intake/hostname")
+admin_onion=$(cat "$work/tor/onionhost/admin/hostname")
+java -Xmx256m -jar "$server_jar" serve --key "$work/server-key/office.asc" --data "$work/data" \
+  --bind 127.0.0.1 --port "$http_port" --onion-location "http://$intake_onion/" > "$work/server.log" 2>&1 &
+server_pid=$!
 wait_for_log client 'Bootstrapped 100%' 90
 wait_for_log onionhost 'Bootstrapped 100%' 90
 log "onion host and client bootstrapped"
@@ -347,8 +356,6 @@ until plain_curl -s --noproxy '*' -o /dev/null --max-time 2 "http://127.0.0.1:$h
 done
 log "intake-server answers on 127.0.0.1:$http_port"
 
-intake_onion=$(cat "$work/tor/onionhost/intake/hostname")
-admin_onion=$(cat "$work/tor/onionhost/admin/hostname")
 # Only the curl that goes through tor: the name is resolved by tor, never by this machine.
 tor_curl() {
   env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy \
@@ -365,6 +372,8 @@ done
 first_200=$((SECONDS - started))
 log "landing page over Tor: 200 ($first_200 s after start)"
 if grep -qi '^set-cookie:' "$work/landing.headers"; then die "the landing page sets a cookie"; fi
+grep -qiF "onion-location: http://$intake_onion/" "$work/landing.headers" \
+  || die "no Onion-Location header for http://$intake_onion/: $(cat "$work/landing.headers")"
 
 # --- through Tor: JavaScript-off submissions -------------------------------------------------------------------------
 # The page with the form is the landing page or the first page it links to that has a form token.
