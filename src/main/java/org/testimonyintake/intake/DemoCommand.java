@@ -1,5 +1,7 @@
 package org.testimonyintake.intake;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -56,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path keys = Path.of("keys").toAbsolutePath().normalize();
         if (directory.toAbsolutePath().normalize().startsWith(keys)) {
-            throw new ServerCliException(ServerExitCode.USAGE, "a DEMO key never goes under keys/",
+            throw new CliException(ExitCode.USAGE, "a DEMO key never goes under keys/",
                     "keys/ holds the real public office certificate; choose another --dir");
         }
         Path secret = directory.resolve("DEMO-office.sec.asc");
@@ -85,22 +87,22 @@ final class DemoCommand implements Callable<Integer> {
                 + " --out " + directory.resolve("case") + " " + bundle);
         out.flush();
         server.serveUntilStopped();
-        return ServerExitCode.OK.code;
+        return ExitCode.OK.code;
     }
 
     private void createDemoKeyUnlessPresent(Path officeJar, Path secret, Path certificate, Path passphrase)
-            throws IOException, InterruptedException, ServerCliException {
+            throws IOException, InterruptedException, CliException {
         List<Path> files = List.of(secret, certificate, passphrase);
         long present = files.stream().filter(Files::exists).count();
         if (present == files.size()) {
             return; // the DEMO key of an earlier run: what was submitted then still decrypts
         }
         if (present > 0) {
-            throw new ServerCliException(ServerExitCode.FILE, "an earlier DEMO key in " + directory + " is incomplete",
+            throw new CliException(ExitCode.FILE, "an earlier DEMO key in " + directory + " is incomplete",
                     "delete " + directory + " and run the demo again");
         }
         if (!Files.isRegularFile(officeJar)) {
-            throw new ServerCliException(ServerExitCode.FILE, "the office tool " + officeJar + " does not exist",
+            throw new CliException(ExitCode.FILE, "the office tool " + officeJar + " does not exist",
                     "build both jars first: mvn -B package -DskipTests");
         }
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
@@ -112,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
                 .redirectErrorStream(true).start();
         String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (keygen.waitFor() != 0) {
-            throw new ServerCliException(ServerExitCode.INTERNAL,
+            throw new CliException(ExitCode.INTERNAL,
                     "intake-office could not create the DEMO key:\n" + output.strip(),
                     "delete " + directory + " and run the demo again");
         }

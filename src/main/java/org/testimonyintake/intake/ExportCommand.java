@@ -1,5 +1,7 @@
 package org.testimonyintake.intake;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(data)) {
-            throw new ServerCliException(ServerExitCode.FILE, "the data directory " + data + " does not exist");
+            throw new CliException(ExitCode.FILE, "the data directory " + data + " does not exist");
         }
         int exported;
         try (SubmissionStore store = RunningServer.openStore(data)) {
@@ -41,6 +43,6 @@ final class ExportCommand implements Callable<Integer> {
         printer.println(exported + (exported == 1 ? " submission" : " submissions") + " written to " + out
                 + (deleteExported ? " and deleted from the server" : ""));
         printer.println("carry it to the office machine and run: intake-office decrypt --secret FILE --out DIR " + out);
-        return ServerExitCode.OK.code;
+        return ExitCode.OK.code;
     }
 }

@@ -1,5 +1,7 @@
 package org.testimonyintake.intake;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -31,9 +33,9 @@ final class LimitOptions {
             description = "Drop an upload that sends nothing for this long (default: ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds = DEFAULTS.idleTimeout().toSeconds();
 
-    Limits limits() throws ServerCliException {
+    Limits limits() throws CliException {
         if (maxTestimonyChars < 1 || maxAnswerChars < 1 || maxAttachments < 0 || idleTimeoutSeconds < 1) {
-            throw new ServerCliException(ServerExitCode.USAGE, "limits must be positive numbers");
+            throw new CliException(ExitCode.USAGE, "limits must be positive numbers");
         }
         return new Limits(maxTestimonyChars, maxAnswerChars, maxAttachments, maxAttachmentSize.bytes(),
                 maxRequestSize.bytes(), Duration.ofSeconds(idleTimeoutSeconds));

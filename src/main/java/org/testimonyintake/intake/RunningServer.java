@@ -1,5 +1,7 @@
 package org.testimonyintake.intake;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +53,7 @@ final class RunningServer {
         } catch (JavalinBindException e) {
             closeIfOpened(uploads);
             store.close();
-            throw new ServerCliException(ServerExitCode.CANNOT_LISTEN, "cannot listen on " + bind + " port " + port,
+            throw new CliException(ExitCode.CANNOT_LISTEN, "cannot listen on " + bind + " port " + port,
                     "another program may use this port: choose another with --port");
         } catch (Exception e) {
             closeIfOpened(uploads);
@@ -91,41 +93,41 @@ final class RunningServer {
     }
 
     /** The store, or a clear refusal when another process (a running server, an export) has it open. */
-    static SubmissionStore openStore(Path dataDirectory) throws ServerCliException {
+    static SubmissionStore openStore(Path dataDirectory) throws CliException {
         try {
             return SubmissionStore.open(dataDirectory);
         } catch (IOException e) {
-            throw new ServerCliException(ServerExitCode.FILE, "cannot open the data in " + dataDirectory + ": "
+            throw new CliException(ExitCode.FILE, "cannot open the data in " + dataDirectory + ": "
                     + e.getMessage(), "only one process may use a data directory at a time: "
                     + "if the intake server runs, stop it first");
         }
     }
 
-    private static OfficeCertificateFile openOfficeKey(Path keyFile) throws ServerCliException, IOException {
+    private static OfficeCertificateFile openOfficeKey(Path keyFile) throws CliException, IOException {
         try {
             return OfficeCertificateFile.open(keyFile);
         } catch (NoSuchFileException e) {
-            throw new ServerCliException(ServerExitCode.FILE, "the office key file " + keyFile + " does not exist",
+            throw new CliException(ExitCode.FILE, "the office key file " + keyFile + " does not exist",
                     "copy the public office certificate (made by intake-office keygen --public) there, "
                             + "or try the site with a throwaway key: intake-server demo");
         } catch (AccessDeniedException e) {
-            throw new ServerCliException(ServerExitCode.FILE, "cannot read the office key file " + keyFile,
+            throw new CliException(ExitCode.FILE, "cannot read the office key file " + keyFile,
                     "the server's user must be able to read it");
         } catch (KeyMaterialException e) {
-            throw new ServerCliException(ServerExitCode.BAD_KEY, "cannot use " + keyFile + ": " + e.getMessage(),
+            throw new CliException(ExitCode.BAD_KEY, "cannot use " + keyFile + ": " + e.getMessage(),
                     "the server needs the public office certificate (intake-office keygen --public FILE), "
                             + "never the secret key");
         }
     }
 
-    private static Questionnaire loadQuestionnaire(Path file) throws ServerCliException, IOException {
+    private static Questionnaire loadQuestionnaire(Path file) throws CliException, IOException {
         try (InputStream json = file == null ? RunningServer.class.getResourceAsStream("/questionnaire.json")
                 : Files.newInputStream(file)) {
             return Questionnaire.load(json);
         } catch (NoSuchFileException e) {
-            throw new ServerCliException(ServerExitCode.FILE, "the questionnaire file " + file + " does not exist");
+            throw new CliException(ExitCode.FILE, "the questionnaire file " + file + " does not exist");
         } catch (IOException e) {
-            throw new ServerCliException(ServerExitCode.FILE, "cannot use the questionnaire: " + e.getMessage());
+            throw new CliException(ExitCode.FILE, "cannot use the questionnaire: " + e.getMessage());
         }
     }
 }

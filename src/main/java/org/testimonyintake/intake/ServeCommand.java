@@ -1,5 +1,7 @@
 package org.testimonyintake.intake;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -56,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (onionLocation != null && !ONION_ADDRESS.matcher(onionLocation).matches()) {
-            throw new ServerCliException(ServerExitCode.USAGE, "--onion-location must be http://<56 letters>.onion/",
+            throw new CliException(ExitCode.USAGE, "--onion-location must be http://<56 letters>.onion/",
                     "the address is in the hostname file of the onion service directory");
         }
         IntakeApp.Settings settings = new IntakeApp.Settings(limitOptions.limits(), graceDays,
@@ -67,6 +69,6 @@ final class ServeCommand implements Callable<Integer> {
         out.println("intake-server: office key " + Fingerprints.grouped(server.certificate().primaryFingerprint()));
         out.flush();
         server.serveUntilStopped();
-        return ServerExitCode.OK.code;
+        return ExitCode.OK.code;
     }
 }

@@ -1,5 +1,6 @@
 package org.testimonyintake.office.cli;
 
+import org.testimonyintake.cli.ExitCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

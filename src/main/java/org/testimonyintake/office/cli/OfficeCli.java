@@ -1,10 +1,10 @@
 package org.testimonyintake.office.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
-import org.testimonyintake.format.KeyMaterialException;
+import java.util.Optional;
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.CommandRunner;
+import org.testimonyintake.cli.ExitCode;
 import org.testimonyintake.office.WrongPassphraseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         exitCodeList = {"0:success", "1:some input could not be decrypted", "2:wrong command line",
                 "3:wrong kind of key, or the key does not allow it", "4:passphrase wrong, weak or unavailable",
                 "5:file missing, already there, or not writable", "70:internal error (run again with --debug)"})
-public final class OfficeCli implements Runnable {
+public final class OfficeCli implements Runnable, CommandRunner.Root {
     static final String NAME = "intake-office";
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of failures.")
@@ -34,61 +34,21 @@ public final class OfficeCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
+    @Override
+    public boolean debug() {
+        return debug;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new OfficeCli());
-        commandLine.setOut(out).setErr(err);
-        commandLine.setParameterExceptionHandler((e, arguments) -> {
-            err.println(NAME + ": error: " + e.getMessage());
-            err.println(NAME + ": hint: see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
-            return ExitCode.USAGE.code;
-        });
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            boolean debug = cl.getCommandSpec().root().userObject() instanceof OfficeCli root && root.debug;
-            CliException failure = describe(e);
-            err.println(NAME + ": error: " + failure.getMessage());
-            if (failure.hint != null) {
-                err.println(NAME + ": hint: " + failure.hint);
-            }
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return failure.exitCode.code;
-        });
-        int code = commandLine.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return CommandRunner.execute(NAME, new OfficeCli(), OfficeCli::officeFailure, out, err, args);
     }
 
-    /** Our words for each failure; parser or library text never reaches the user. */
-    private static CliException describe(Exception e) {
-        if (e instanceof CliException cli) {
-            return cli;
-        }
-        if (e instanceof KeyMaterialException) {
-            return new CliException(ExitCode.BAD_KEY, e.getMessage());
-        }
-        if (e instanceof WrongPassphraseException) {
-            return new CliException(ExitCode.BAD_PASSPHRASE, e.getMessage());
-        }
-        if (e instanceof FileAlreadyExistsException exists) {
-            return new CliException(ExitCode.FILE, exists.getFile() + " already exists",
-                    "this tool never overwrites a file: choose another name or move the old file away");
-        }
-        if (e instanceof NoSuchFileException missing) {
-            return new CliException(ExitCode.FILE, missing.getFile() + " does not exist");
-        }
-        if (e instanceof AccessDeniedException denied) {
-            return new CliException(ExitCode.FILE, "permission denied: " + denied.getFile());
-        }
-        if (e instanceof java.io.IOException) {
-            return new CliException(ExitCode.FILE, "cannot read or write a file", "run again with --debug for details");
-        }
-        return new CliException(ExitCode.INTERNAL, "unexpected failure", "run again with --debug and report the output");
+    private static Optional<CliException> officeFailure(Exception e) {
+        return e instanceof WrongPassphraseException
+                ? Optional.of(new CliException(ExitCode.BAD_PASSPHRASE, e.getMessage())) : Optional.empty();
     }
 }

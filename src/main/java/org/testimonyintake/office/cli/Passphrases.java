@@ -1,5 +1,7 @@
 package org.testimonyintake.office.cli;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

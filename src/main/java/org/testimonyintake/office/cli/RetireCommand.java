@@ -1,5 +1,6 @@
 package org.testimonyintake.office.cli;
 
+import org.testimonyintake.cli.ExitCode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.testimonyintake.office.OfficeKey;

@@ -1,5 +1,7 @@
 package org.testimonyintake.office.cli;
 
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
