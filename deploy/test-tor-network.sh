@@ -426,6 +426,8 @@ java -jar "$office_jar" rotate --secret "$work/office/office.sec.asc" --public "
   --passphrase-file "$work/office/THROWAWAY-passphrase" > "$work/rotate.out" 2>&1 || die "intake-office rotate failed"
 cp "$work/office/office.asc" "$work/server-key/office.asc.new"
 mv "$work/server-key/office.asc.new" "$work/server-key/office.asc"
+kill -HUP "$server_pid" # what systemctl reload sends
+kill -0 "$server_pid" 2>/dev/null || die "intake-server ended on SIGHUP instead of reloading the key"
 second_subkey=$(current_subkey "$work/server-key/office.asc")
 [ "$first_subkey" != "$second_subkey" ] || die "the rotation kept the current subkey"
 log "rotated the office key: current subkey $first_subkey -> $second_subkey"

@@ -60,6 +60,16 @@ final class OfficeCertificateFile implements Supplier<OfficeCertificate> {
         return loaded;
     }
 
+    /** On SIGHUP ({@code systemctl reload}): read the file again now, whatever its time stamp says. */
+    synchronized void reloadNow() {
+        loadedState = null;
+        try {
+            get();
+        } catch (OfficeKeyUnavailable e) {
+            // already logged; the site answers 503 until the file is fixed
+        }
+    }
+
     private FileState currentState() {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);

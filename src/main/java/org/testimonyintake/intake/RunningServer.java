@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.store.SubmissionStore;
@@ -23,15 +24,15 @@ final class RunningServer {
     private final IntakeApp app;
     private final SubmissionStore store;
     private final UploadStore uploads;
-    private final OfficeCertificate certificate;
+    private final OfficeCertificateFile office;
     private final String url;
 
-    private RunningServer(IntakeApp app, SubmissionStore store, UploadStore uploads, OfficeCertificate certificate,
+    private RunningServer(IntakeApp app, SubmissionStore store, UploadStore uploads, OfficeCertificateFile office,
                           String url) {
         this.app = app;
         this.store = store;
         this.uploads = uploads;
-        this.certificate = certificate;
+        this.office = office;
         this.url = url;
     }
 
@@ -49,7 +50,7 @@ final class RunningServer {
             IntakeApp app = new IntakeApp(office, store, uploads, questionnaire, Messages.load(), formToken, settings)
                     .start(bind, port);
             String host = bind.contains(":") ? "[" + bind + "]" : bind;
-            return new RunningServer(app, store, uploads, office.get(), "http://" + host + ":" + app.port() + "/");
+            return new RunningServer(app, store, uploads, office, "http://" + host + ":" + app.port() + "/");
         } catch (JavalinBindException e) {
             closeIfOpened(uploads);
             store.close();
@@ -73,11 +74,16 @@ final class RunningServer {
     }
 
     OfficeCertificate certificate() {
-        return certificate;
+        return office.get();
     }
 
-    /** Serves until the process is stopped (Ctrl-C or SIGTERM), then closes the site and the store. */
+    /**
+     * Serves until the process is stopped (Ctrl-C or SIGTERM), then closes the site and the store. SIGHUP re-reads
+     * the office key instead of ending the JVM, as {@code systemctl reload} expects; uploads in flight keep the
+     * certificate they started with.
+     */
     void serveUntilStopped() throws InterruptedException {
+        Signal.handle(new Signal("HUP"), signal -> office.reloadNow());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop();
