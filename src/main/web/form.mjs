@@ -110,7 +110,8 @@ function enhance(form, panel) {
     const uploads = [];
     for (const [index, blob] of plaintexts.entries()) {
       const plaintext = paddedPlaintext(blob, (octets) => progress.encrypted(octets));
-      uploads.push(await sendStream(await encryptStream(plaintext.stream, key), token, (octets) => progress.sent(octets)));
+      const ciphertext = await encryptStream(plaintext.stream, plaintext.paddedSize, key);
+      uploads.push(await sendStream(ciphertext, token, (octets) => progress.sent(octets)));
       attachments.push({
         part: index + 1,
         name: limited(files[index].name) || `attachment-${index + 1}`,
