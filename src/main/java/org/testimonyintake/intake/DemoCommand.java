@@ -78,8 +78,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  fingerprint: " + Fingerprints.grouped(server.certificate().primaryFingerprint()));
         out.println("  data:        " + data);
         out.println();
-        out.println("After submitting something, stop the site with Ctrl-C (the export needs the data to itself),");
-        out.println("then export what arrived and decrypt it:");
+        out.println("After submitting something, export what arrived (in another terminal; the site keeps running)");
+        out.println("and decrypt it; stop the site with Ctrl-C:");
         out.println();
         out.println("  java -jar " + shown(besideThisJar("intake-server.jar")) + " export --data " + data
                 + " --out " + bundle);

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write the pending submissions into one bundle for the office (FORMAT.md section 7); "
-                + "decrypt it offline with intake-office decrypt.")
+        description = "Write the pending submissions into one bundle for the office (FORMAT.md section 8); "
+                + "decrypt it offline with intake-office decrypt. Runs beside a running server.")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "The server's data directory.")
     Path data;
@@ -36,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException(ExitCode.FILE, "the data directory " + data + " does not exist");
         }
         int exported;
-        try (SubmissionStore store = RunningServer.openStore(data)) {
+        try (SubmissionStore store = openForExport(data)) {
             exported = store.exportBundle(out, deleteExported);
         }
         PrintWriter printer = spec.commandLine().getOut();
@@ -44,5 +44,14 @@ final class ExportCommand implements Callable<Integer> {
                 + (deleteExported ? " and deleted from the server" : ""));
         printer.println("carry it to the office machine and run: intake-office decrypt --secret FILE --out DIR " + out);
         return ExitCode.OK.code;
+    }
+
+    private static SubmissionStore openForExport(Path data) throws CliException {
+        try {
+            return SubmissionStore.openForExport(data);
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCode.FILE, "cannot open the data in " + data + ": " + e.getMessage(),
+                    "only one export may run at a time");
+        }
     }
 }

@@ -79,6 +79,8 @@ final class Database implements AutoCloseable {
         handle.execute("PRAGMA foreign_keys = ON");
         // Sorting and VACUUM would otherwise write rows to files in the system's temporary directory.
         handle.execute("PRAGMA temp_store = MEMORY");
+        // An export may run beside the server: each waits for the other's short write transactions.
+        handle.execute("PRAGMA busy_timeout = 30000");
     }
 
     private static void createOrCheckSchema(Handle handle) throws IOException {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The intake server's submissions: ciphertext files and the fields of FORMAT.md section 6, in one data directory that
- * one process has open at a time.
+ * one server process has open at a time; an export ({@link #openForExport}) may run beside it, so that exporting
+ * never takes the site offline and never cuts a source's upload.
  *
  * <p>Durability: a part is written to a temporary name, synced and renamed. A commit syncs the submission's directory
  * and incoming/, inserts the rows in one transaction (the commit point; concurrent commits share it), then renames
@@ -34,9 +35,16 @@ public final class SubmissionStore implements AutoCloseable {
     private final FileChannel lockFile;
     private final Database database;
     private final DatabaseWorker worker;
+    private final boolean exportOnly;
     private volatile boolean closed;
 
-    private SubmissionStore(DataDirectory dataDirectory, Clock clock, FileChannel lockFile, Database database) {
+    /** Byte ranges of the lock file: one server at a time, and one export at a time beside it. */
+    private static final long SERVER_LOCK = 0;
+    private static final long EXPORT_LOCK = 1;
+
+    private SubmissionStore(DataDirectory dataDirectory, Clock clock, FileChannel lockFile, Database database,
+                            boolean exportOnly) {
+        this.exportOnly = exportOnly;
         this.dataDirectory = dataDirectory;
         this.clock = clock;
         this.lockFile = lockFile;
@@ -55,14 +63,31 @@ public final class SubmissionStore implements AutoCloseable {
     }
 
     static SubmissionStore open(Path dataDirectory, Clock clock) throws IOException {
+        return open(dataDirectory, clock, false);
+    }
+
+    /**
+     * Opens the store only to export, beside a running server or without one. It changes nothing a server relies
+     * on: no clean-up (the server's next start does that), and a submission whose commit is still under way, its row
+     * written but its files not yet in place, is left for the next export.
+     *
+     * @throws IOException also if another export has the store open
+     */
+    public static SubmissionStore openForExport(Path dataDirectory) throws IOException {
+        return open(dataDirectory, Clock.systemUTC(), true);
+    }
+
+    private static SubmissionStore open(Path dataDirectory, Clock clock, boolean exportOnly) throws IOException {
         DataDirectory layout = DataDirectory.prepare(dataDirectory);
         FileChannel lockFile = layout.openLockFile();
         try {
-            lock(lockFile);
+            lock(lockFile, exportOnly ? EXPORT_LOCK : SERVER_LOCK);
             Database database = openDatabase(layout);
             try {
-                SubmissionStore store = new SubmissionStore(layout, clock, lockFile, database);
-                store.reconcile();
+                SubmissionStore store = new SubmissionStore(layout, clock, lockFile, database, exportOnly);
+                if (!exportOnly) {
+                    store.reconcile();
+                }
                 return store;
             } catch (IOException | RuntimeException e) {
                 database.close();
@@ -77,6 +102,9 @@ public final class SubmissionStore implements AutoCloseable {
     /** Starts receiving a submission under a new random id, dated today (UTC). */
     public NewSubmission begin() throws IOException {
         requireOpen();
+        if (exportOnly) {
+            throw new IllegalStateException("a store opened for export takes no submissions");
+        }
         String id = SubmissionFields.newId();
         return new NewSubmission(this, id, today(), dataDirectory.createIncoming(id));
     }
@@ -97,7 +125,13 @@ public final class SubmissionStore implements AutoCloseable {
      */
     public synchronized int exportBundle(Path bundleFile, boolean deleteExported) throws IOException {
         requireOpen();
-        List<StoredSubmission> exported = pending();
+        List<StoredSubmission> exported = new java.util.ArrayList<>();
+        for (StoredSubmission submission : pending()) {
+            // Not in place yet: a running server is between its commit and the rename. A damaged one fails below.
+            if (Files.isDirectory(dataDirectory.submission(submission.id()), LinkOption.NOFOLLOW_LINKS)) {
+                exported.add(submission);
+            }
+        }
         BundleWriter.write(bundleFile, today(), exported, dataDirectory::submission);
         if (deleteExported && !exported.isEmpty()) {
             List<String> ids = exported.stream().map(StoredSubmission::id).toList();
@@ -141,15 +175,16 @@ public final class SubmissionStore implements AutoCloseable {
         return database;
     }
 
-    private static void lock(FileChannel lockFile) throws IOException {
+    private static void lock(FileChannel lockFile, long range) throws IOException {
         FileLock lock;
         try {
-            lock = lockFile.tryLock();
+            lock = lockFile.tryLock(range, 1, false);
         } catch (OverlappingFileLockException heldInThisProcess) {
             lock = null;
         }
         if (lock == null) {
-            throw new IOException("another process has the submission store open");
+            throw new IOException(range == SERVER_LOCK ? "another process has the submission store open"
+                    : "another export is under way");
         }
     }
 

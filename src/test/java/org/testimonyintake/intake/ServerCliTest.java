@@ -1,7 +1,6 @@
 package org.testimonyintake.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,13 +89,15 @@ class ServerCliTest {
     }
 
     @Test
-    void exportRefusesWhileTheServerHasTheData(@TempDir Path directory) throws Exception {
+    void exportRunsWhileTheServerServes(@TempDir Path directory) throws Exception {
         try (TestSite site = TestSite.start(directory)) {
+            assertEquals(200, site.submit("/submit", site.formToken(), "before the export").statusCode());
             Run export = Run.of("export", "--data", site.dataDirectory.toString(),
-                    "--out", directory.resolve("bundle.zip").toString());
-            assertEquals(5, export.exitCode());
-            assertTrue(export.err().contains("stop it first"), export.err());
-            assertFalse(Files.exists(directory.resolve("bundle.zip")));
+                    "--out", directory.resolve("bundle.zip").toString(), "--delete-exported");
+            assertEquals(0, export.exitCode(), export.err());
+            assertTrue(export.out().startsWith("1 submission written to "), export.out());
+            assertEquals(200, site.submit("/submit", site.formToken(), "after the export").statusCode(),
+                    "the site keeps taking testimony: exporting never takes it offline");
         }
     }
 
