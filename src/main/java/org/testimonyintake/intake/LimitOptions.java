@@ -3,6 +3,7 @@ package org.testimonyintake.intake;
 import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
 import java.time.Duration;
+import org.testimonyintake.format.TestimonyDocument;
 import picocli.CommandLine.Option;
 
 /** The submission limits on the command line, each defaulting to {@link Limits#defaults()}. */
@@ -36,6 +37,10 @@ final class LimitOptions {
     Limits limits() throws CliException {
         if (maxTestimonyChars < 1 || maxAnswerChars < 1 || maxAttachments < 0 || idleTimeoutSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "limits must be positive numbers");
+        }
+        if (maxAttachments > TestimonyDocument.MAX_ATTACHMENTS) {
+            throw new CliException(ExitCode.USAGE, "--max-attachments can be at most " + TestimonyDocument.MAX_ATTACHMENTS,
+                    "a testimony document lists at most " + TestimonyDocument.MAX_ATTACHMENTS + " attachments (FORMAT.md section 4)");
         }
         return new Limits(maxTestimonyChars, maxAnswerChars, maxAttachments, maxAttachmentSize.bytes(),
                 maxRequestSize.bytes(), Duration.ofSeconds(idleTimeoutSeconds));
