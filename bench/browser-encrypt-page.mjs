@@ -8,14 +8,26 @@ import { Sha256 } from '/static/js/hashes.mjs';
 async function drain(stream) {
   const reader = stream.getReader();
   let octets = 0;
-  for (;;) {
+  for (let chunks = 1; ; chunks++) {
     const { value, done } = await reader.read();
     if (done) return octets;
     octets += value.length;
+    if (window.collectGarbageEvery && chunks % window.collectGarbageEvery === 0) window.gc();
   }
 }
 
 const variants = {
+  /** Reading the file's stream, nothing else. */
+  async readStream(file) {
+    return drain(file.stream());
+  },
+  /** Reading the file in 1 MiB slices, nothing else. */
+  async readSlices(file) {
+    for (let offset = 0; offset < file.size; offset += 1 << 20) {
+      await file.slice(offset, offset + (1 << 20)).arrayBuffer();
+    }
+    return file.size;
+  },
   /** What the form does for an attachment: padding, SHA-256 for the manifest, openpgp.js streaming encryption. */
   async pipeline(file, key) {
     const plaintext = paddedPlaintext(file, () => {});
@@ -51,7 +63,9 @@ const variants = {
   },
 };
 
-window.runVariant = async (name) => {
+/** With --collect-garbage N (Chromium only), a full GC every N chunks: what is left is what the code holds. */
+window.runVariant = async (name, collectGarbageEvery) => {
+  window.collectGarbageEvery = collectGarbageEvery;
   const key = await openpgp.readKey({ armoredKey: await (await fetch('/key')).text() });
   const file = document.getElementById('file').files[0];
   const started = performance.now();

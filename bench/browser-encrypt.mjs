@@ -1,8 +1,11 @@
 // Benchmark (issue 4): encryption of a large attachment in the browser, streamed, as the form does it, in Firefox ESR
 // with JIT off (Tor Browser "Safer") and Chromium with JIT on. Reports MB/s and the browser's extra memory: the
-// peak, while encrypting, of the proportional set size (Pss) of all its processes, less the same before.
+// peak, while encrypting, of the anonymous and shared memory (Pss_Anon + Pss_Shmem) of all its processes, less the
+// same before; extraPssMB adds the page cache of mapped files (the attachment itself, which the kernel can drop).
 //
 // usage: node bench/browser-encrypt.mjs [--size MB] [--browsers firefox,chromium] [--variants pipeline,...]
+//                                      [--collect-garbage N]   (Chromium: a full GC every N chunks, to tell garbage
+//                                                               from memory the code holds)
 // Needs `mvn -B -q package -DskipTests` (or any build) first: it serves target/classes/static/js.
 
 import { createReadStream, readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +21,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
 const sizeMB = Number(args.size || 200);
 const browsers = (args.browsers || 'firefox,chromium').split(',');
 const variants = (args.variants || 'pipeline').split(',');
+const collectGarbageEvery = Number(args['collect-garbage'] || 0);
 
 const KEY = path.join(root, 'src/test/resources/vectors/TEST-ONLY-office-key.pub.asc');
 const files = {
@@ -40,8 +44,11 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'browser-encrypt-'));
 const input = path.join(work, `attachment-${sizeMB}MB.bin`);
 writeFileSync(input, randomBytes(sizeMB * 1e6)); // random: incompressible, like a video
 
-/** Pss of a process and all its descendants, in bytes. */
-function pss(rootPid) {
+/**
+ * Memory of a process and all its descendants, in bytes: all of its proportional set size, and the part that is
+ * not page cache of mapped files (anonymous and shared memory), which is what the browser allocated itself.
+ */
+function memory(rootPid) {
   const children = new Map();
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
@@ -49,11 +56,14 @@ function pss(rootPid) {
       children.set(ppid, [...(children.get(ppid) || []), Number(entry)]);
     } catch { /* gone meanwhile */ }
   }
-  let total = 0;
+  const total = { pss: 0, allocated: 0 };
   for (const pending = [rootPid]; pending.length; ) {
     const pid = pending.pop();
     try {
-      total += Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m)[1]) * 1024;
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kB = (field) => Number(rollup.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] || 0) * 1024;
+      total.pss += kB('Pss');
+      total.allocated += kB('Pss_Anon') + kB('Pss_Shmem');
     } catch { /* gone meanwhile */ }
     pending.push(...(children.get(pid) || []));
   }
@@ -64,7 +74,10 @@ const results = [];
 try {
   for (const browserName of browsers) {
     for (const variant of variants) {
-      const browser = await launch(browserName, { prefs: browserName === 'firefox' ? TOR_BROWSER_SAFER : {} });
+      const browser = await launch(browserName, {
+        prefs: browserName === 'firefox' ? TOR_BROWSER_SAFER : {},
+        extraArgs: collectGarbageEvery ? ['--js-flags=--expose-gc'] : [],
+      });
       try {
         const page = await browser.newPage();
         await page.goto(`http://127.0.0.1:${server.address().port}/bench/browser-encrypt.html`);
@@ -72,10 +85,14 @@ try {
         await (await page.$('#file')).uploadFile(input);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         const pid = browser.process().pid;
-        const baseline = pss(pid);
-        let peak = baseline;
-        const sampler = setInterval(() => { peak = Math.max(peak, pss(pid)); }, 100);
-        const run = await page.evaluate((name) => window.runVariant(name), variant);
+        const baseline = memory(pid);
+        const peak = { ...baseline };
+        const sampler = setInterval(() => {
+          const now = memory(pid);
+          peak.pss = Math.max(peak.pss, now.pss);
+          peak.allocated = Math.max(peak.allocated, now.allocated);
+        }, 100);
+        const run = await page.evaluate((name, every) => window.runVariant(name, every), variant, collectGarbageEvery);
         clearInterval(sampler);
         const result = {
           browser: browserName === 'firefox' ? 'firefox-esr, JIT off (Safer)' : 'chromium, JIT on',
@@ -83,7 +100,8 @@ try {
           sizeMB,
           seconds: Number(run.seconds.toFixed(2)),
           mbPerSecond: Number((run.size / 1e6 / run.seconds).toFixed(1)),
-          extraMemoryMB: Number(((peak - baseline) / 1e6).toFixed(1)),
+          extraMemoryMB: Number(((peak.allocated - baseline.allocated) / 1e6).toFixed(1)),
+          extraPssMB: Number(((peak.pss - baseline.pss) / 1e6).toFixed(1)),
           ciphertextMB: Number((run.octets / 1e6).toFixed(1)),
         };
         results.push(result);

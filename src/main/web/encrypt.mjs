@@ -14,6 +14,7 @@ import { Sha1, Sha256 } from './hashes.mjs';
 
 /** FORMAT.md section 9: no padded plaintext is smaller than this. */
 const MIN_PADDED_SIZE = 16384;
+const CHUNK_SIZE = 1 << 20; // one WebCrypto call per MiB: its fixed cost is then small, and so is the memory held
 const RANDOM_CHUNK = 65536; // the most crypto.getRandomValues gives at once
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const PROFILE = {
@@ -74,22 +75,24 @@ function randomBase64(length) {
 }
 
 /**
- * An attachment's plaintext as a stream: the file's octets, then random padding to its padded size. The SHA-256
- * and size for the manifest are of the file's octets alone; sha256() answers once the stream was read to its end.
+ * An attachment's plaintext as a stream of chunks of up to 1 MiB: the file's octets, then random padding to its
+ * padded size. The SHA-256 and size for the manifest are of the file's octets alone; sha256() answers once the stream
+ * was read to its end. A chunk of the file is valid only until the next one is read: the file is read into one
+ * buffer over and over, so that a large file makes no garbage (encryptStream is done with a chunk when it reads on).
  */
 export function paddedPlaintext(blob, onRead) {
-  const file = blob.stream().getReader();
+  const file = chunkReader(blob);
   const hash = new Sha256();
   let paddingLeft = paddedSize(blob.size) - blob.size;
   let digest;
   const stream = new ReadableStream({
     async pull(controller) {
       if (digest === undefined) {
-        const { value, done } = await file.read();
-        if (!done) {
-          hash.update(value);
-          onRead(value.length);
-          controller.enqueue(value);
+        const chunk = await file.next();
+        if (chunk) {
+          hash.update(chunk);
+          onRead(chunk.length);
+          controller.enqueue(chunk);
           return;
         }
         digest = hash.hex();
@@ -98,7 +101,10 @@ export function paddedPlaintext(blob, onRead) {
         controller.close();
         return;
       }
-      const padding = crypto.getRandomValues(new Uint8Array(Math.min(RANDOM_CHUNK, paddingLeft)));
+      const padding = new Uint8Array(Math.min(CHUNK_SIZE, paddingLeft));
+      for (let offset = 0; offset < padding.length; offset += RANDOM_CHUNK) {
+        crypto.getRandomValues(padding.subarray(offset, offset + RANDOM_CHUNK));
+      }
       paddingLeft -= padding.length;
       onRead(padding.length);
       controller.enqueue(padding);
@@ -118,7 +124,6 @@ export function paddedPlaintext(blob, onRead) {
   };
 }
 
-const CHUNK_SIZE = 1 << 20; // one WebCrypto call per MiB: its fixed cost is then small, and so is the memory held
 const AES_BLOCK = 16;
 const MAX_DEFINITE_LENGTH = 2 ** 32 - 1;
 
@@ -181,6 +186,7 @@ class CfbEncryptor {
   #key;
   #previous = new Uint8Array(AES_BLOCK);
   #pending = new Uint8Array(0);
+  #chained = new Uint8Array(0);
 
   constructor(key) {
     this.#key = key;
@@ -202,16 +208,19 @@ class CfbEncryptor {
     return (await this.#encrypt(padded)).slice(0, rest.length);
   }
 
+  /** The ciphertext of whole blocks, in the buffer WebCrypto returned: no other buffer is made per chunk. */
   async #encrypt(blocks) {
-    const chained = new Uint8Array(blocks.length);
+    if (this.#chained.length < blocks.length) this.#chained = new Uint8Array(blocks.length);
+    const chained = this.#chained.subarray(0, blocks.length); // WebCrypto copies it: it can be reused
     chained.set(this.#previous);
     chained.set(blocks.subarray(0, blocks.length - AES_BLOCK), AES_BLOCK);
-    const keystream = new Int32Array(await crypto.subtle.encrypt(
-      { name: 'AES-CBC', iv: new Uint8Array(AES_BLOCK) }, this.#key, chained), 0, blocks.length / 4);
-    const ciphertext = blocks.slice(); // aligned, so that it can be XORed a word at a time
-    const words = new Int32Array(ciphertext.buffer);
-    for (let i = 0; i < words.length; i++) words[i] ^= keystream[i];
-    this.#previous = ciphertext.slice(ciphertext.length - AES_BLOCK);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt(
+      { name: 'AES-CBC', iv: new Uint8Array(AES_BLOCK) }, this.#key, chained), 0, blocks.length);
+    const plaintext = blocks.byteOffset % 4 === 0 ? blocks : blocks.slice(); // aligned, to XOR a word at a time
+    const keystream = new Int32Array(ciphertext.buffer, 0, blocks.length / 4);
+    const words = new Int32Array(plaintext.buffer, plaintext.byteOffset, blocks.length / 4);
+    for (let i = 0; i < keystream.length; i++) keystream[i] ^= words[i];
+    this.#previous = ciphertext.slice(blocks.length - AES_BLOCK);
     return ciphertext;
   }
 }
@@ -222,7 +231,7 @@ function definiteLength(length) {
   return [0xff, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff];
 }
 
-/** The next CHUNK_SIZE octets or so of a stream, or null at its end. */
+/** The next CHUNK_SIZE octets or so of a stream (a chunk that is large enough as it is), or null at its end. */
 async function nextChunk(reader) {
   const parts = [];
   let length = 0;
@@ -232,7 +241,7 @@ async function nextChunk(reader) {
     parts.push(value);
     length += value.length;
   }
-  return length ? concat(parts) : null;
+  return length === 0 ? null : parts.length === 1 ? parts[0] : concat(parts);
 }
 
 function concat(parts) {
@@ -243,6 +252,35 @@ function concat(parts) {
     position += part.length;
   }
   return whole;
+}
+
+/** Reads a Blob in chunks of CHUNK_SIZE into one reused buffer (a BYOB reader), or as the browser hands them out. */
+function chunkReader(blob) {
+  const stream = blob.stream();
+  let reader;
+  try {
+    reader = stream.getReader({ mode: 'byob' });
+  } catch (notAByteStream) {
+    reader = stream.getReader();
+    return { next: () => nextChunk(reader), cancel: (reason) => reader.cancel(reason) };
+  }
+  let buffer = new ArrayBuffer(CHUNK_SIZE);
+  let ended = false;
+  return {
+    async next() {
+      let filled = 0;
+      while (filled < CHUNK_SIZE && !ended) {
+        const { value, done } = await reader.read(new Uint8Array(buffer, filled, CHUNK_SIZE - filled));
+        ended = done;
+        if (value) {
+          buffer = value.buffer; // the read detached the old one: the same memory comes back under a new name
+          filled += value.length;
+        }
+      }
+      return filled ? new Uint8Array(buffer, 0, filled) : null;
+    },
+    cancel: (reason) => reader.cancel(reason),
+  };
 }
 
 /** The same for a plaintext held in memory (the testimony document), as a stream for the upload. */
