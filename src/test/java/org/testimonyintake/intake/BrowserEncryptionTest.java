@@ -24,11 +24,15 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.interop.ExternalTool;
+import org.testimonyintake.interop.GnuPG;
+import org.testimonyintake.interop.Sequoia;
 import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
@@ -83,6 +87,9 @@ class BrowserEncryptionTest {
         }
 
         Map<String, Path> submissions = decryptAll(data);
+        for (String browser : List.of("chromium", "firefox")) {
+            expectReadableByGnuPGAndSequoia(failures, submissions.get(markers.get(browser)), Files.readAllBytes(document));
+        }
         expectBrowserSubmission(failures, submissions, markers.get("chromium"), "browser", Files.readAllBytes(document));
         expectBrowserSubmission(failures, submissions, markers.get("firefox"), "browser", Files.readAllBytes(document));
         expectBrowserSubmission(failures, submissions, markers.get("noScript"), "server", Files.readAllBytes(document));
@@ -187,6 +194,53 @@ class BrowserEncryptionTest {
             failures.add(marker + ": attachments " + attachments);
         } else if (!Arrays.equals(attachment, Files.readAllBytes(attachments.get(0)))) {
             failures.add(marker + ": the attachment is not byte for byte what was expected");
+        }
+    }
+
+    /**
+     * FORMAT.md section 1.1 promises that staff can read every message with GnuPG 2.2 and Sequoia sq 0.27: the
+     * browser's attachment (the SEIPDv1 writer) and testimony (openpgp.js), straight from the bundle.
+     */
+    private void expectReadableByGnuPGAndSequoia(List<String> failures, Path submission, byte[] attachment)
+            throws Exception {
+        if (submission == null) {
+            return; // reported as not arrived
+        }
+        String id = submission.getFileName().toString().substring("YYYY-MM-DD-".length());
+        Path messages = Files.createDirectories(directory.resolve("messages-" + id));
+        try (ZipFile bundle = new ZipFile(directory.resolve("bundle.zip").toFile())) {
+            for (String part : List.of("testimony.json.pgp", "attachment-1.pgp")) {
+                try (InputStream in = bundle.getInputStream(bundle.getEntry(id + "/" + part))) {
+                    Files.copy(in, messages.resolve(part));
+                }
+            }
+        }
+        Path secretKey = TestOffice.secretKeyFile(Files.createDirectories(messages.resolve("key")));
+        String passphrase = new String(TestOffice.PASSPHRASE);
+        // The GnuPG home sits right in the temporary directory: gpg-agent's socket path has a length limit.
+        try (GnuPG gpg = GnuPG.createIn(directory, passphrase)) {
+            gpg.importKey(secretKey).requireSuccess();
+            for (String part : List.of("testimony.json.pgp", "attachment-1.pgp")) {
+                Path byGpg = messages.resolve(part + ".gpg-out");
+                Path bySq = messages.resolve(part + ".sq-out");
+                ExternalTool.Outcome gpgOutcome = gpg.decrypt(messages.resolve(part), byGpg);
+                ExternalTool.Outcome sqOutcome = Sequoia.createIn(messages).decrypt(secretKey, passphrase,
+                        messages.resolve(part), bySq);
+                if (gpgOutcome.exitCode() != 0 || sqOutcome.exitCode() != 0) {
+                    failures.add(id + "/" + part + ": gpg exit " + gpgOutcome.exitCode() + " " + gpgOutcome.stderr()
+                            + ", sq exit " + sqOutcome.exitCode() + " " + sqOutcome.stderr());
+                    continue;
+                }
+                byte[] plaintext = Files.readAllBytes(byGpg);
+                if (!Arrays.equals(plaintext, Files.readAllBytes(bySq))) {
+                    failures.add(id + "/" + part + ": gpg and sq disagree");
+                }
+                boolean expected = part.startsWith("testimony") ? TestimonyDocument.looksLikeTestimony(plaintext)
+                        : Arrays.equals(attachment, Arrays.copyOf(plaintext, attachment.length));
+                if (!expected) {
+                    failures.add(id + "/" + part + ": gpg's plaintext is not what the browser encrypted");
+                }
+            }
         }
     }
 
