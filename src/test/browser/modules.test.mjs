@@ -1,11 +1,12 @@
 // Unit tests of the browser modules, run in Node (which has the same WebCrypto, streams and Blob) by
 // BrowserModulesTest with `node --test`: the modules as the build copied them next to openpgp.js.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+globalThis.crypto ??= webcrypto; // Node 18 (Debian 12's) has WebCrypto, but not yet as a global as browsers do
 const modules = new URL('../../../target/classes/static/js/', import.meta.url);
 const openpgp = await import(new URL('openpgp.min.mjs', modules)); // the same instance encrypt.mjs uses
 const { Sha1, Sha256 } = await import(new URL('hashes.mjs', modules));
