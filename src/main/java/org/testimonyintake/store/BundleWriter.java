@@ -1,6 +1,5 @@
 package org.testimonyintake.store;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,19 +11,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.testimonyintake.format.BundleManifest;
 
-/** Writes the export bundle of FORMAT.md section 7. */
+/** Writes the export bundle of FORMAT.md section 8; the manifest is the format package's {@link BundleManifest}. */
 final class BundleWriter {
-    static final String MANIFEST_ENTRY = "bundle.json";
-    static final String MANIFEST_TYPE = "testimony-intake/bundle";
-    static final int MANIFEST_VERSION = 1;
     /** The earliest ZIP time, so that the bundle carries no time. */
     static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
     /**
@@ -59,7 +54,7 @@ final class BundleWriter {
             byte[] manifest = manifest(created, submissions);
             CRC32 manifestCrc = new CRC32();
             manifestCrc.update(manifest);
-            zip.putNextEntry(storedEntry(MANIFEST_ENTRY, manifest.length, manifestCrc.getValue()));
+            zip.putNextEntry(storedEntry(BundleManifest.ENTRY_NAME, manifest.length, manifestCrc.getValue()));
             zip.write(manifest);
             zip.closeEntry();
             for (StoredSubmission submission : submissions) {
@@ -80,27 +75,11 @@ final class BundleWriter {
         DataDirectory.syncDirectory(bundle.getParent());
     }
 
-    /** The manifest exactly as FORMAT.md section 7 shows it, members in that order. */
-    static byte[] manifest(LocalDate created, List<StoredSubmission> submissions) throws IOException {
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("type", MANIFEST_TYPE);
-        manifest.put("version", MANIFEST_VERSION);
-        manifest.put("created", created.toString());
-        manifest.put("submissions", submissions.stream().map(submission -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("id", submission.id());
-            entry.put("received", submission.received().toString());
-            entry.put("encryptedBy", submission.encryptedBy());
-            entry.put("subkey", submission.subkey());
-            entry.put("parts", submission.parts().stream().map(part -> {
-                Map<String, Object> partEntry = new LinkedHashMap<>();
-                partEntry.put("name", part.name());
-                partEntry.put("size", part.size());
-                return partEntry;
-            }).toList());
-            return entry;
-        }).toList());
-        return JSON.std.asBytes(manifest);
+    private static byte[] manifest(LocalDate created, List<StoredSubmission> submissions) {
+        return new BundleManifest(created, submissions.stream()
+                .map(s -> new BundleManifest.Submission(s.id(), s.received(), s.encryptedBy(), s.subkey(),
+                        s.parts().stream().map(p -> new BundleManifest.Part(p.name(), p.size())).toList()))
+                .toList()).toJson();
     }
 
     /** STORED needs size and CRC before the data: one pass to compute them, one to copy. */

@@ -115,7 +115,7 @@ public final class SubmissionStore implements AutoCloseable {
     }
 
     /**
-     * Writes every pending submission into a new bundle file (FORMAT.md section 7), which appears only complete and
+     * Writes every pending submission into a new bundle file (FORMAT.md section 8), which appears only complete and
      * durable. With {@code deleteExported}, the exported submissions are then deleted, rows and files; otherwise they
      * stay pending and the next export has them again. Submissions committed meanwhile are neither exported nor
      * deleted.
