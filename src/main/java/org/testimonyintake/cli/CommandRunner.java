@@ -16,18 +16,13 @@ import picocli.CommandLine;
  * traces appear only with {@code --debug}. Library text never reaches the user except where it names a file.
  */
 public final class CommandRunner {
-    /** A root command with an inherited {@code --debug} option. */
-    public interface Root {
-        boolean debug();
-    }
-
     private CommandRunner() {
     }
 
     /**
      * @param toolFailures the tool's own exception types mapped to failures; empty for everything else
      */
-    public static int execute(String name, Root root, Function<Exception, Optional<CliException>> toolFailures,
+    public static int execute(String name, RootCommand root, Function<Exception, Optional<CliException>> toolFailures,
                               PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(root);
         commandLine.setOut(out).setErr(err);

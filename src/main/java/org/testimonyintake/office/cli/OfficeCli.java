@@ -4,12 +4,10 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.CommandRunner;
+import org.testimonyintake.cli.RootCommand;
 import org.testimonyintake.cli.ExitCode;
 import org.testimonyintake.office.WrongPassphraseException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /** {@code intake-office}: the offline office tool. Tests call {@link #execute}; only {@link #main} exits. */
 @Command(name = "intake-office", mixinStandardHelpOptions = true, version = "intake-office 0.1.0",
@@ -20,24 +18,8 @@ import picocli.CommandLine.ScopeType;
         exitCodeList = {"0:success", "1:some input could not be decrypted", "2:wrong command line",
                 "3:wrong kind of key, or the key does not allow it", "4:passphrase wrong, weak or unavailable",
                 "5:file missing, already there, or not writable", "70:internal error (run again with --debug)"})
-public final class OfficeCli implements Runnable, CommandRunner.Root {
+public final class OfficeCli extends RootCommand {
     static final String NAME = "intake-office";
-
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of failures.")
-    boolean debug;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
-    }
-
-    @Override
-    public boolean debug() {
-        return debug;
-    }
 
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
