@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# JavaScript-off encryption throughput (issue 3, benchmark 3). Against the real intake-server.jar (default heap) on
+# loopback, curl POSTs /submit as the form does without JavaScript: the form token, a testimony answer and one file part
+# of 500 MB (10^6 octets) of random plaintext, which the server encrypts to the office key as it streams in, hashes
+# for the manifest, and stores (written, fsynced, committed). MB/s is of the whole request, from curl's first octet to
+# the confirmation page; one 50 MB request warms the server first. Then, without HTTP or disk, EncryptBench measures
+# the encryption alone from memory (and each of its steps). Goal: >= 200 MB/s.
+# Usage: bench/intake-encrypt.sh [RUNS=3] [MEGABYTES=500]
+# shellcheck source=bench/intake-lib.sh
+source "$(dirname "$0")/intake-lib.sh"
+runs=${1:-3} mb=${2:-500}
+
+bench_build
+bench_office_key
+head -c $((mb * 1000000)) /dev/urandom > "$WORK/plain.bin"
+head -c 50000000 /dev/urandom > "$WORK/warm.bin"
+machine_load before
+: > "$WORK/figures"
+
+server_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+
+# post FILE: one JavaScript-off submission with FILE attached; prints "HTTP_CODE SECONDS".
+post() {
+  curl -sS -o "$WORK/response.html" -w '%{http_code} %{time_total}\n' --max-time 900 \
+    -F "form-token=$token" -F "testimony=Benchmark testimony, throwaway." \
+    -F "attachments=@$1;filename=evidence.bin;type=application/octet-stream" "${SERVER_URL}submit"
+}
+
+server_start "$WORK/data"
+token=$(form_token)
+read -r code seconds < <(post "$WORK/warm.bin")
+echo "warm-up: 50 MB, HTTP $code in $seconds s"
+for ((run = 1; run <= runs; run++)); do
+  sync # the plaintext file is in the page cache; write back earlier runs' ciphertext before timing
+  cpu_before=$(server_cpu)
+  read -r code seconds < <(post "$WORK/plain.bin")
+  cpu_seconds=$(awk -v a="$cpu_before" -v b="$(server_cpu)" 'BEGIN { print (b - a) / 100 }')
+  [ "$code" = 200 ] || { echo "run $run: HTTP $code"; cat "$WORK/response.html"; exit 1; }
+  rate=$(awk -v mb="$mb" -v s="$seconds" 'BEGIN { printf "%.1f", mb / s }')
+  echo "run $run: $mb MB in $seconds s = $rate MB/s (whole request); server CPU $cpu_seconds s"
+  echo "http-submit.MB_per_s $rate" >> "$WORK/figures"
+  echo "http-submit.server_cpu_s $cpu_seconds" >> "$WORK/figures"
+done
+server_stop
+stored=$(find "$WORK/data/submissions" -name attachment-1.pgp -size +$((mb * 1000000))c | wc -l)
+echo "stored: $stored attachments larger than the $mb MB plaintext (expected $runs)"
+[ "$stored" = "$runs" ] || exit 1
+rm -rf "$WORK/data"
+
+echo "encryption alone, from memory (EncryptBench):"
+java -cp "$BENCH_CP" org.testimonyintake.bench.EncryptBench "$WORK/office.asc" "$mb" "$runs" | tee "$WORK/micro.log" \
+  | grep -v '^figure'
+machine_load after
+echo
+echo "JavaScript-off encryption: $mb MB attachment, $runs runs"
+summarize "$WORK/figures"
+machine_facts
+dd if=/dev/zero of="$WORK/disk.bin" bs=1M count=1000 conv=fdatasync 2>&1 | tail -1 \
+  | awk -F', ' '{ print "disk: " $NF " writing 1 GB with fdatasync at the end (dd)" }'
