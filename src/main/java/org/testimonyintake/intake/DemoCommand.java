@@ -2,6 +2,7 @@ package org.testimonyintake.intake;
 
 import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
+import org.testimonyintake.cli.GeneratedPassphrase;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +31,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "the commands that export and decrypt what is submitted.")
 final class DemoCommand implements Callable<Integer> {
     static final String KEY_NAME = "DEMO intake (throwaway key)";
-    private static final String GENERATED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
     private static final int GRACE_DAYS = 30;
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
@@ -107,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
         Files.writeString(Files.createFile(passphrase, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)),
-                generatedPassphrase() + "\n", StandardCharsets.US_ASCII);
+                GeneratedPassphrase.next() + "\n", StandardCharsets.US_ASCII);
         Process keygen = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", officeJar.toString(), "keygen", "--name", KEY_NAME, "--secret", secret.toString(),
                 "--public", certificate.toString(), "--passphrase-file", passphrase.toString())
@@ -121,17 +120,6 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Six groups of five letters and digits that cannot be mistaken for each other: about 148 bits. */
-    private static String generatedPassphrase() {
-        SecureRandom random = new SecureRandom();
-        StringBuilder passphrase = new StringBuilder();
-        for (int i = 0; i < 30; i++) {
-            if (i > 0 && i % 5 == 0) {
-                passphrase.append('-');
-            }
-            passphrase.append(GENERATED_ALPHABET.charAt(random.nextInt(GENERATED_ALPHABET.length())));
-        }
-        return passphrase.toString();
-    }
 
     /** A jar in the directory this code runs from: {@code target/} both for the packaged jar and for target/classes. */
     private static Path besideThisJar(String name) throws URISyntaxException {

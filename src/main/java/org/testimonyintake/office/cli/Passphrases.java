@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
+import org.testimonyintake.cli.GeneratedPassphrase;
 import picocli.CommandLine.Option;
 
 /** Where a passphrase comes from: {@code --passphrase-file}, else the terminal without echo. */
@@ -17,9 +17,6 @@ final class Passphrases {
     /** Long enough to resist offline guessing at the S2K cost we use; see README "Key ceremony". */
     static final int MINIMUM_LENGTH = 16;
     private static final int MINIMUM_DISTINCT_CHARACTERS = 6;
-    /** Letters and digits that cannot be mistaken for each other when copied from paper. */
-    private static final char[] GENERATED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Option(names = "--passphrase-file", paramLabel = "FILE",
             description = "Read the passphrase from the first line of FILE instead of asking on the terminal.")
@@ -45,7 +42,7 @@ final class Passphrases {
         if (isWeak(passphrase)) {
             throw new CliException(ExitCode.BAD_PASSPHRASE,
                     "passphrase too weak: use at least " + MINIMUM_LENGTH + " characters, not a repeated pattern",
-                    "write down a generated one such as: " + generate());
+                    "write down a generated one such as: " + GeneratedPassphrase.next());
         }
         return passphrase;
     }
@@ -55,19 +52,6 @@ final class Passphrases {
         return passphrase.length < MINIMUM_LENGTH || distinct < MINIMUM_DISTINCT_CHARACTERS;
     }
 
-    /** Six groups of five characters from a 31-letter alphabet: about 148 bits. */
-    static String generate() {
-        StringBuilder generated = new StringBuilder();
-        for (int group = 0; group < 6; group++) {
-            if (group > 0) {
-                generated.append('-');
-            }
-            for (int i = 0; i < 5; i++) {
-                generated.append(GENERATED_ALPHABET[RANDOM.nextInt(GENERATED_ALPHABET.length)]);
-            }
-        }
-        return generated.toString();
-    }
 
     private char[] fromFile() throws CliException {
         try {
