@@ -73,9 +73,12 @@ final class TestSite implements AutoCloseable {
 
     /** The form token of a freshly served form, as a browser would send it back. */
     String formToken() throws IOException, InterruptedException {
-        Matcher token = FORM_TOKEN.matcher(get("/form").body());
+        HttpResponse<String> form = get("/form");
+        Matcher token = FORM_TOKEN.matcher(form.body());
         if (!token.find()) {
-            throw new AssertionError("the form has no form-token field");
+            // Seen once under heavy load: say what came instead, so a rare failure can be understood.
+            throw new AssertionError("the form has no form-token field: status " + form.statusCode() + ", body starts "
+                    + form.body().substring(0, Math.min(300, form.body().length())));
         }
         return token.group(1);
     }
