@@ -7,33 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The encryption modules as the questionnaire names them: served by this site, each matching its integrity. */
-class BrowserScriptsTest {
+class BrowserScriptsTest extends SiteTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path directory;
-    static TestSite site;
-
-    @BeforeAll
-    static void start() throws Exception {
-        site = TestSite.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        site.close();
-    }
 
     @Test
     void everyModuleOfTheFormMatchesItsIntegrity() throws Exception {

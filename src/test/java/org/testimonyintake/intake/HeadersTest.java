@@ -10,19 +10,15 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The headers of live responses: every page, file, refusal and error carries the same protective set, exactly. */
-class HeadersTest {
+class HeadersTest extends SiteTest {
     static final Map<String, String> EXPECTED = Map.of(
             "content-security-policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                     + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -39,19 +35,6 @@ class HeadersTest {
     static final List<String> FORBIDDEN = List.of("server", "x-powered-by", "set-cookie", "set-cookie2", "date",
             "last-modified", "etag", "x-jetty-version");
 
-    @TempDir
-    static Path directory;
-    static TestSite site;
-
-    @BeforeAll
-    static void start() throws Exception {
-        site = TestSite.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        site.close();
-    }
 
     @Test
     void everyResponseCarriesExactlyTheProtectiveHeaders() throws Exception {

@@ -4,29 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** GET, HEAD and POST only: every other method is answered 405 with an Allow header, on every path. */
-class MethodsTest {
-    @TempDir
-    static Path directory;
-    static TestSite site;
-
-    @BeforeAll
-    static void start() throws Exception {
-        site = TestSite.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        site.close();
-    }
+class MethodsTest extends SiteTest {
 
     @Test
     void otherMethodsAreNotAllowed() throws Exception {

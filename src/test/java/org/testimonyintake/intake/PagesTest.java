@@ -5,35 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.Fingerprints;
 
 /** Every page of the site, in every language, as a browser receives it. */
-class PagesTest {
+class PagesTest extends SiteTest {
     private static final Pattern HANGUL = Pattern.compile("\\p{IsHangul}");
     private static final Pattern CYRILLIC = Pattern.compile("\\p{IsCyrillic}");
 
-    @TempDir
-    static Path directory;
-    static TestSite site;
     static Messages messages = Messages.load();
-
-    @BeforeAll
-    static void start() throws Exception {
-        site = TestSite.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        site.close();
-    }
 
     /** One page as served in one language, with the text its title must have there. */
     record Served(Language language, String what, int status, String titleKey, HttpResponse<String> response) {

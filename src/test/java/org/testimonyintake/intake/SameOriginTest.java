@@ -3,41 +3,24 @@ package org.testimonyintake.intake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nothing in any page comes from, or goes to, another origin: no script, style, image, font, frame or form target
  * elsewhere, and one absolute link, the quick exit. The only scripts are the questionnaire's encryption modules, from
  * this site, each with its integrity, none inline.
  */
-class SameOriginTest {
+class SameOriginTest extends SiteTest {
     /** Attributes that make a browser load or send something. */
     private static final Set<String> URL_ATTRIBUTES = Set.of("src", "href", "action", "formaction", "srcset", "data",
             "poster", "background", "cite", "longdesc", "manifest", "ping", "icon", "codebase", "archive");
     private static final Set<String> FORBIDDEN_ELEMENTS = Set.of("iframe", "frame", "object", "embed",
             "applet", "base", "img", "video", "audio", "source", "track", "svg", "math", "portal");
 
-    @TempDir
-    static Path directory;
-    static TestSite site;
-
-    @BeforeAll
-    static void start() throws Exception {
-        site = TestSite.start(directory);
-    }
-
-    @AfterAll
-    static void stop() {
-        site.close();
-    }
 
     @Test
     void everyPageLoadsAndSendsOnlyToItsOwnOrigin() throws Exception {

@@ -9,13 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.format.MessageEncryptor;
@@ -53,17 +51,8 @@ class GnuPGInteropTest {
         officeGpg.close();
     }
 
-    static Stream<Arguments> plaintextsArmoredAndBinary() {
-        return Plaintexts.all().keySet().stream().sorted()
-                .flatMap(name -> Stream.of(Arguments.of(name, false), Arguments.of(name, true)));
-    }
-
-    static Stream<String> plaintexts() {
-        return Plaintexts.all().keySet().stream().sorted();
-    }
-
     @ParameterizedTest(name = "{0}, armor {1}")
-    @MethodSource("plaintextsArmoredAndBinary")
+    @MethodSource("org.testimonyintake.interop.Plaintexts#namesArmoredAndBinary")
     void gpgMessageToTheOfficeDecryptsByteForByte(String name, boolean armor) throws Exception {
         byte[] plaintext = Plaintexts.all().get(name);
         Path message = directory.resolve("gpg-" + name + (armor ? ".asc" : ".gpg"));
@@ -88,7 +77,7 @@ class GnuPGInteropTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("plaintexts")
+    @MethodSource("org.testimonyintake.interop.Plaintexts#names")
     void messageEncryptorOutputDecryptsInGpgByteForByte(String name) throws Exception {
         byte[] plaintext = Plaintexts.all().get(name);
         Path message = Files.write(directory.resolve("encryptor-" + name + ".gpg"),

@@ -3,6 +3,8 @@ package org.testimonyintake.interop;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** What the tools must carry unchanged: UTF-8 testimony in Korean and Russian, and binary data such as a photo. */
 public final class Plaintexts {
@@ -19,6 +21,16 @@ public final class Plaintexts {
 
     public static Map<String, byte[]> all() {
         return Map.of("korean", KOREAN, "russian", RUSSIAN, "binary", BINARY);
+    }
+
+    /** Names of {@link #all()}, for {@code @MethodSource("org.testimonyintake.interop.Plaintexts#names")}. */
+    static Stream<String> names() {
+        return all().keySet().stream().sorted();
+    }
+
+    /** Each name twice, as binary and as ASCII-armored messages. */
+    static Stream<Arguments> namesArmoredAndBinary() {
+        return names().flatMap(name -> Stream.of(Arguments.of(name, false), Arguments.of(name, true)));
     }
 
     private static byte[] binary() {

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.format.MessageEncryptor;
@@ -36,18 +34,9 @@ class SequoiaInteropTest {
         sq = Sequoia.createIn(directory);
     }
 
-    static Stream<Arguments> plaintextsArmoredAndBinary() {
-        return Plaintexts.all().keySet().stream().sorted()
-                .flatMap(name -> Stream.of(Arguments.of(name, false), Arguments.of(name, true)));
-    }
-
-    static Stream<String> plaintexts() {
-        return Plaintexts.all().keySet().stream().sorted();
-    }
-
     /** sq armors by default and wraps the literal in a padded ("pad") compressed packet; --binary turns armor off. */
     @ParameterizedTest(name = "{0}, armor {1}")
-    @MethodSource("plaintextsArmoredAndBinary")
+    @MethodSource("org.testimonyintake.interop.Plaintexts#namesArmoredAndBinary")
     void sqMessageToTheOfficeDecryptsByteForByte(String name, boolean armor) throws Exception {
         byte[] plaintext = Plaintexts.all().get(name);
         Path input = directory.resolve(name + (armor ? ".armored" : ".binary") + ".plaintext");
@@ -63,7 +52,7 @@ class SequoiaInteropTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("plaintexts")
+    @MethodSource("org.testimonyintake.interop.Plaintexts#names")
     void messageEncryptorOutputDecryptsInSqByteForByte(String name) throws Exception {
         byte[] plaintext = Plaintexts.all().get(name);
         Path message = Files.write(directory.resolve("encryptor-" + name + ".pgp"),
