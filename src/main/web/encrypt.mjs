@@ -1,20 +1,19 @@
 // Encryption in the source's browser (FORMAT.md sections 3 to 5 and 9): the office key checked against the
-// fingerprint the page shows, the testimony document padded to its size bucket, attachments padded and encrypted as
-// streams. openpgp.js reads the key, encrypts the session key (PKESKv3 for the compat office key) and the testimony
-// document; attachments stream through the SEIPDv1 writer below, never compressed.
+// fingerprint the page shows, the testimony document padded to its size bucket, attachments padded and encrypted in
+// segments. openpgp.js reads the key, encrypts the session key (PKESKv3 for the compat office key) and the testimony
+// document; attachments go through the SEIPDv1 writer below, never compressed.
 //
-// Why not openpgp.js's own streaming for attachments: it hashes the MDC of a stream with SHA-1 in JavaScript (WebCrypto
-// hashes only whole buffers), and feeds that hash from a passive clone of the plaintext that nothing reads until the
-// last ciphertext octet is out, so the clone queues the whole file in memory (measured: 285 MB extra for 200 MB in
-// Chromium). The writer below hashes and encrypts each 1 MiB chunk before it reads the next: memory stays at a few
-// chunks, AES runs in WebCrypto, and only SHA-1 and SHA-256 run in JavaScript.
+// Why segments and a writer of our own: with its JIT off (Tor Browser at "Safer") a browser runs JavaScript about
+// a hundred times slower, and the only fast code left is WebCrypto, which hashes whole buffers only. A file is
+// never held whole in memory, so one message over it would need its SHA-1 (the MDC) and the manifest's SHA-256 in
+// interpreted JavaScript: about 2 MB/s. A segment of 4 MiB is held whole, so WebCrypto hashes it and encrypts it
+// (AES-CFB built from AES-CBC), and only an XOR runs in JavaScript. openpgp.js's own streaming also queued the
+// whole file in memory (285 MB extra for 200 MB in Chromium).
 
 import * as openpgp from './openpgp.min.mjs';
-import { Sha1, Sha256 } from './hashes.mjs';
 
 /** FORMAT.md section 9: no padded plaintext is smaller than this. */
 const MIN_PADDED_SIZE = 16384;
-const CHUNK_SIZE = 1 << 20; // one WebCrypto call per MiB: its fixed cost is then small, and so is the memory held
 const RANDOM_CHUNK = 65536; // the most crypto.getRandomValues gives at once
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const PROFILE = {
@@ -74,223 +73,145 @@ function randomBase64(length) {
   return text;
 }
 
+/** FORMAT.md section 5: the plaintext of every segment but the last; memory holds a few of them. */
+export const SEGMENT_SIZE = 4 << 20;
+
+const AES_BLOCK = 16;
+const PREFIX_LENGTH = AES_BLOCK + 2; // RFC 9580 section 5.13.1: a random block, its last two octets repeated
+const LITERAL_HEADER_LENGTH = 12; // tag, five-octet length, format b, empty name, date 0
+const MDC_LENGTH = 22; // tag, length, SHA-1
+// A segment's buffer: a zero block (see cfbEncrypt), the encrypted data's prefix, the literal data packet's header,
+// the segment, the MDC packet, and room to XOR a whole last block.
+const DATA_OFFSET = AES_BLOCK + PREFIX_LENGTH + LITERAL_HEADER_LENGTH;
+const SEGMENT_BUFFER_SIZE = DATA_OFFSET + SEGMENT_SIZE + MDC_LENGTH + AES_BLOCK;
+
 /**
- * An attachment's plaintext as a stream of chunks of up to 1 MiB: the file's octets, then random padding to its
- * padded size. The SHA-256 and size for the manifest are of the file's octets alone; sha256() answers once the stream
- * was read to its end. A chunk of the file is valid only until the next one is read: the file is read into one
- * buffer over and over, so that a large file makes no garbage (encryptStream is done with a chunk when it reads on).
+ * An attachment in segments (FORMAT.md sections 5 and 9): the file's octets, then random padding to its padded
+ * size, cut into segments of SEGMENT_SIZE, each encrypted as a message of its own under one session key. Yields
+ * `{ message, sha256, plaintextLength }` per segment (the message a Blob, the SHA-256 of its plaintext in hex); the
+ * next segment is read only when the caller asks for it, into the same buffer.
  */
-export function paddedPlaintext(blob, onRead) {
-  const file = chunkReader(blob);
-  const hash = new Sha256();
-  let paddingLeft = paddedSize(blob.size) - blob.size;
-  let digest;
-  const stream = new ReadableStream({
-    async pull(controller) {
-      if (digest === undefined) {
-        const chunk = await file.next();
-        if (chunk) {
-          hash.update(chunk);
-          onRead(chunk.length);
-          controller.enqueue(chunk);
-          return;
-        }
-        digest = hash.hex();
-      }
-      if (paddingLeft === 0) {
-        controller.close();
-        return;
-      }
-      const padding = new Uint8Array(Math.min(CHUNK_SIZE, paddingLeft));
-      for (let offset = 0; offset < padding.length; offset += RANDOM_CHUNK) {
-        crypto.getRandomValues(padding.subarray(offset, offset + RANDOM_CHUNK));
-      }
-      paddingLeft -= padding.length;
-      onRead(padding.length);
-      controller.enqueue(padding);
-    },
-    cancel(reason) {
-      return file.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+export async function* encryptedSegments(file, key) {
+  const session = await sessionFor(key);
+  const source = new PaddedFile(file);
+  const buffer = new Uint8Array(SEGMENT_BUFFER_SIZE);
+  try {
+    for (let length; (length = await source.fill(buffer.subarray(DATA_OFFSET, DATA_OFFSET + SEGMENT_SIZE))); ) {
+      yield await encryptSegment(buffer, length, session);
+    }
+  } finally {
+    await source.cancel();
+  }
+}
+
+/** A session key for SEIPDv1 with AES, and its key packets (the PKESK) as every segment's message starts. */
+async function sessionFor(key) {
+  const { data, algorithm, aeadAlgorithm } = await openpgp.generateSessionKey({ encryptionKeys: key });
+  if (aeadAlgorithm || !['aes128', 'aes256'].includes(algorithm)) {
+    throw new Error('the office key asks for SEIPDv2, which attachments are not encrypted with here');
+  }
   return {
-    stream,
-    size: blob.size,
-    paddedSize: paddedSize(blob.size),
-    sha256() {
-      if (digest === undefined) throw new Error('the attachment was not read to its end');
-      return digest;
-    },
+    keyPackets: await openpgp.encryptSessionKey({ data, algorithm, encryptionKeys: key, format: 'binary' }),
+    aesKey: await crypto.subtle.importKey('raw', data, 'AES-CBC', false, ['encrypt']),
   };
 }
 
-const AES_BLOCK = 16;
-const MAX_DEFINITE_LENGTH = 2 ** 32 - 1;
-
 /**
- * One OpenPGP message (FORMAT.md section 3) of a plaintext stream of `length` octets, as a stream: the PKESK from
- * openpgp.js, then a SEIPDv1 packet (RFC 9580 section 5.13.1) written here, holding one literal data packet (format
- * b, no name, date 0) and the MDC. The length is known beforehand, so both packets carry definite lengths.
+ * One segment's message (FORMAT.md section 3): the PKESK, then a SEIPDv1 packet (RFC 9580 section 5.13.1) holding
+ * one literal data packet (format b, no name, date 0) and the MDC, both with definite lengths.
  */
-export async function encryptStream(plaintext, length, key) {
-  const { data: sessionKey, algorithm, aeadAlgorithm } = await openpgp.generateSessionKey({ encryptionKeys: key });
-  if (aeadAlgorithm || !['aes128', 'aes256'].includes(algorithm)) {
-    throw new Error('the office key asks for SEIPDv2, which attachments cannot be streamed in here');
-  }
-  const keyPackets = await openpgp.encryptSessionKey({ data: sessionKey, algorithm, encryptionKeys: key, format: 'binary' });
-  const cfb = new CfbEncryptor(await crypto.subtle.importKey('raw', sessionKey, 'AES-CBC', false, ['encrypt']));
-  const prefix = crypto.getRandomValues(new Uint8Array(AES_BLOCK + 2));
-  prefix.set(prefix.subarray(AES_BLOCK - 2, AES_BLOCK), AES_BLOCK); // the quick check: last two octets repeated
-  const literalHeader = concat([[0xc0 | 11], definiteLength(6 + length), [0x62, 0, 0, 0, 0, 0]]);
-  const encryptedLength = prefix.length + literalHeader.length + length + 22;
-  const seipdHeader = concat([[0xc0 | 18], definiteLength(1 + encryptedLength), [1]]);
-  const mdc = new Sha1();
-  const source = plaintext.getReader();
-  let read = -1; // not started
-
-  return new ReadableStream({
-    async pull(controller) {
-      if (read < 0) {
-        const head = concat([prefix, literalHeader]);
-        mdc.update(head);
-        controller.enqueue(concat([keyPackets, seipdHeader, await cfb.update(head)]));
-        read = 0;
-        return;
-      }
-      const chunk = await nextChunk(source);
-      if (chunk) {
-        read += chunk.length;
-        if (read > length) throw new Error('the plaintext is longer than announced');
-        mdc.update(chunk);
-        controller.enqueue(await cfb.update(chunk));
-        return;
-      }
-      if (read !== length) throw new Error('the plaintext is shorter than announced');
-      const mdcPacket = new Uint8Array([0xd3, 0x14]);
-      mdc.update(mdcPacket);
-      controller.enqueue(concat([await cfb.update(concat([mdcPacket, mdc.digest()])), await cfb.finish()]));
-      controller.close();
-    },
-    cancel(reason) {
-      return source.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+async function encryptSegment(buffer, length, session) {
+  const encryptedLength = PREFIX_LENGTH + LITERAL_HEADER_LENGTH + length + MDC_LENGTH;
+  const prefix = buffer.subarray(AES_BLOCK, AES_BLOCK + PREFIX_LENGTH);
+  crypto.getRandomValues(prefix.subarray(0, AES_BLOCK));
+  prefix.copyWithin(AES_BLOCK, AES_BLOCK - 2, AES_BLOCK);
+  buffer.set([0xc0 | 11, ...definiteLength(6 + length), 0x62, 0, 0, 0, 0, 0], AES_BLOCK + PREFIX_LENGTH);
+  const mdcStart = DATA_OFFSET + length;
+  buffer.set([0xd3, 0x14], mdcStart);
+  const [mdc, sha256] = await Promise.all([
+    crypto.subtle.digest('SHA-1', buffer.subarray(AES_BLOCK, mdcStart + 2)),
+    crypto.subtle.digest('SHA-256', buffer.subarray(DATA_OFFSET, mdcStart)),
+  ]);
+  buffer.set(new Uint8Array(mdc), mdcStart + 2);
+  const encrypted = await cfbEncrypt(session.aesKey, buffer, encryptedLength);
+  const seipdHeader = [0xc0 | 18, ...definiteLength(1 + encryptedLength), 1];
+  return {
+    message: new Blob([session.keyPackets, new Uint8Array(seipdHeader), encrypted]),
+    sha256: Array.from(new Uint8Array(sha256), (octet) => octet.toString(16).padStart(2, '0')).join(''),
+    plaintextLength: length,
+  };
 }
 
 /**
- * AES in CFB mode with a zero IV (OpenPGP's, no resynchronisation), in WebCrypto: CBC-encrypting the previous
- * ciphertext block followed by the plaintext blocks but the last yields E(C[i-1]) for every block i, which is the
- * keystream; C[i] = P[i] XOR E(C[i-1]). Blocks are encrypted as whole blocks arrive; finish() does the last part-block.
+ * AES in CFB mode with a zero IV (OpenPGP's, no resynchronisation) in WebCrypto, of the `length` octets after the
+ * buffer's first block, which must be zero. CBC-encrypting that zero block followed by the plaintext blocks but the
+ * last yields E(C[i-1]) for every block i, which is CFB's keystream: C[i] = P[i] XOR E(C[i-1]).
  */
-class CfbEncryptor {
-  #key;
-  #previous = new Uint8Array(AES_BLOCK);
-  #pending = new Uint8Array(0);
-  #chained = new Uint8Array(0);
-
-  constructor(key) {
-    this.#key = key;
-  }
-
-  async update(plaintext) {
-    const data = this.#pending.length ? concat([this.#pending, plaintext]) : plaintext;
-    const whole = data.length - (data.length % AES_BLOCK);
-    this.#pending = data.slice(whole);
-    return whole ? this.#encrypt(data.subarray(0, whole)) : new Uint8Array(0);
-  }
-
-  async finish() {
-    const rest = this.#pending;
-    this.#pending = new Uint8Array(0);
-    if (!rest.length) return rest;
-    const padded = new Uint8Array(AES_BLOCK);
-    padded.set(rest);
-    return (await this.#encrypt(padded)).slice(0, rest.length);
-  }
-
-  /** The ciphertext of whole blocks, in the buffer WebCrypto returned: no other buffer is made per chunk. */
-  async #encrypt(blocks) {
-    if (this.#chained.length < blocks.length) this.#chained = new Uint8Array(blocks.length);
-    const chained = this.#chained.subarray(0, blocks.length); // WebCrypto copies it: it can be reused
-    chained.set(this.#previous);
-    chained.set(blocks.subarray(0, blocks.length - AES_BLOCK), AES_BLOCK);
-    const ciphertext = new Uint8Array(await crypto.subtle.encrypt(
-      { name: 'AES-CBC', iv: new Uint8Array(AES_BLOCK) }, this.#key, chained), 0, blocks.length);
-    const plaintext = blocks.byteOffset % 4 === 0 ? blocks : blocks.slice(); // aligned, to XOR a word at a time
-    const keystream = new Int32Array(ciphertext.buffer, 0, blocks.length / 4);
-    const words = new Int32Array(plaintext.buffer, plaintext.byteOffset, blocks.length / 4);
-    for (let i = 0; i < keystream.length; i++) keystream[i] ^= words[i];
-    this.#previous = ciphertext.slice(blocks.length - AES_BLOCK);
-    return ciphertext;
-  }
+async function cfbEncrypt(aesKey, buffer, length) {
+  const blocks = Math.ceil(length / AES_BLOCK);
+  const keystream = await crypto.subtle.encrypt(
+    { name: 'AES-CBC', iv: new Uint8Array(AES_BLOCK) }, aesKey, buffer.subarray(0, blocks * AES_BLOCK));
+  const ciphertext = new Int32Array(keystream, 0, blocks * 4); // a word at a time: the one loop in JavaScript
+  const plaintext = new Int32Array(buffer.buffer, buffer.byteOffset + AES_BLOCK, blocks * 4);
+  for (let i = 0; i < ciphertext.length; i++) ciphertext[i] ^= plaintext[i];
+  return new Uint8Array(keystream, 0, length);
 }
 
 /** RFC 9580 section 4.2.1: a five-octet length. */
 function definiteLength(length) {
-  if (length > MAX_DEFINITE_LENGTH) throw new Error('a file of 4 GiB or more cannot be sent');
   return [0xff, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff];
 }
 
-/** The next CHUNK_SIZE octets or so of a stream (a chunk that is large enough as it is), or null at its end. */
-async function nextChunk(reader) {
-  const parts = [];
-  let length = 0;
-  while (length < CHUNK_SIZE) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    length += value.length;
-  }
-  return length === 0 ? null : parts.length === 1 ? parts[0] : concat(parts);
-}
+/** A file's octets and then random padding to its padded size (FORMAT.md section 9), read into given buffers. */
+class PaddedFile {
+  #reader;
+  #size;
+  #read = 0;
+  #pending = new Uint8Array(0);
+  #paddingLeft;
 
-function concat(parts) {
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let position = 0;
-  for (const part of parts) {
-    whole.set(part, position);
-    position += part.length;
+  constructor(file) {
+    this.#reader = file.stream().getReader();
+    this.#size = file.size;
+    this.#paddingLeft = paddedSize(file.size) - file.size;
   }
-  return whole;
-}
 
-/** Reads a Blob in chunks of CHUNK_SIZE into one reused buffer (a BYOB reader), or as the browser hands them out. */
-function chunkReader(blob) {
-  const stream = blob.stream();
-  let reader;
-  try {
-    reader = stream.getReader({ mode: 'byob' });
-  } catch (notAByteStream) {
-    reader = stream.getReader();
-    return { next: () => nextChunk(reader), cancel: (reason) => reader.cancel(reason) };
-  }
-  let buffer = new ArrayBuffer(CHUNK_SIZE);
-  let ended = false;
-  return {
-    async next() {
-      let filled = 0;
-      while (filled < CHUNK_SIZE && !ended) {
-        const { value, done } = await reader.read(new Uint8Array(buffer, filled, CHUNK_SIZE - filled));
-        ended = done;
-        if (value) {
-          buffer = value.buffer; // the read detached the old one: the same memory comes back under a new name
-          filled += value.length;
-        }
+  /** Fills `target` as far as the padded file goes; returns how many octets it filled, 0 after the end. */
+  async fill(target) {
+    let filled = 0;
+    while (filled < target.length && this.#read < this.#size) {
+      if (this.#pending.length === 0) {
+        const { value, done } = await this.#reader.read();
+        if (done) throw new Error('the file ended before its size: it changed while it was read');
+        this.#pending = value;
       }
-      return filled ? new Uint8Array(buffer, 0, filled) : null;
-    },
-    cancel: (reason) => reader.cancel(reason),
-  };
+      const taken = Math.min(this.#pending.length, target.length - filled, this.#size - this.#read);
+      target.set(this.#pending.subarray(0, taken), filled);
+      this.#pending = this.#pending.subarray(taken);
+      this.#read += taken;
+      filled += taken;
+    }
+    const padding = Math.min(this.#paddingLeft, target.length - filled);
+    for (let offset = 0; offset < padding; offset += RANDOM_CHUNK) {
+      crypto.getRandomValues(target.subarray(filled + offset, filled + Math.min(padding, offset + RANDOM_CHUNK)));
+    }
+    this.#paddingLeft -= padding;
+    return filled + padding;
+  }
+
+  cancel() {
+    return this.#reader.cancel();
+  }
 }
 
-/** The same for a plaintext held in memory (the testimony document), as a stream for the upload. */
+/** One message of a plaintext held in memory (the testimony document), as a Blob for the upload. */
 export async function encryptBytes(plaintext, key) {
   const message = await openpgp.createMessage({ binary: plaintext, format: 'binary', date: new Date(0) });
   const ciphertext = await openpgp.encrypt({ message, encryptionKeys: key, format: 'binary', config: PROFILE });
-  return new Blob([ciphertext]).stream();
+  return new Blob([ciphertext]);
 }
 
-/** An upper bound of the ciphertext size of a padded plaintext: key packets, headers, prefix and MDC. */
+/** An upper bound of the ciphertext size of an attachment's padded plaintext: per segment key packets and headers. */
 export function ciphertextSizeBound(paddedPlaintextSize) {
-  return paddedPlaintextSize + 1024;
+  return paddedPlaintextSize + Math.ceil(paddedPlaintextSize / SEGMENT_SIZE) * 1024;
 }

@@ -4,10 +4,9 @@
 // Every text shown comes from the page (data-* attributes of #browser-encryption), in the page's language.
 
 import {
-  KeyMismatch, ciphertextSizeBound, encryptBytes, encryptStream, officeKey, paddedPlaintext, paddedSize,
-  testimonyDocument,
+  KeyMismatch, ciphertextSizeBound, encryptBytes, encryptedSegments, officeKey, paddedSize, testimonyDocument,
 } from './encrypt.mjs';
-import { SendFailed, sendStream } from './upload.mjs';
+import { SendFailed, sendMessage } from './upload.mjs';
 import { UnreadablePhoto, withoutPhotoMetadata } from './photo-metadata.mjs';
 
 const form = document.querySelector('form[data-fingerprint]');
@@ -107,34 +106,41 @@ function enhance(form, panel) {
     show(status, message('encrypting'));
 
     const attachments = [];
-    const uploads = [];
+    const uploads = []; // [field name, upload id] as the finishing form names them
     for (const [index, blob] of plaintexts.entries()) {
-      const plaintext = paddedPlaintext(blob, (octets) => progress.encrypted(octets));
-      const ciphertext = await encryptStream(plaintext.stream, plaintext.paddedSize, key);
-      uploads.push(await sendStream(ciphertext, token, (octets) => progress.sent(octets)));
+      const part = index + 1;
+      const segments = [];
+      let sending = Promise.resolve();
+      for await (const segment of encryptedSegments(blob, key)) {
+        progress.encrypted(segment.plaintextLength);
+        segments.push(segment.sha256);
+        const field = `attachment-${part}-${segments.length}`;
+        await sending; // one segment goes up while the next one is encrypted
+        sending = sendMessage(segment.message, token, (octets) => progress.sent(octets))
+          .then((id) => uploads.push([field, id]));
+      }
+      await sending;
       attachments.push({
-        part: index + 1,
-        name: limited(files[index].name) || `attachment-${index + 1}`,
+        part,
+        name: limited(files[index].name) || `attachment-${part}`,
         mediaType: limited(files[index].type) || 'application/octet-stream',
-        size: plaintext.size,
-        sha256: plaintext.sha256(),
+        size: blob.size,
+        segments,
       });
     }
     const document = testimonyDocument({ language: form.dataset.language, answers: answers(form), attachments });
-    const testimony = await sendStream(await encryptBytes(document, key), token, () => {});
+    const testimony = await sendMessage(await encryptBytes(document, key), token, () => {});
     progress.done();
-    return finishingForm(token, testimony, uploads);
+    return finishingForm([['form-token', token], ['testimony', testimony], ...uploads]);
   }
 
   /** The last request: a plain form post naming the finished uploads; the server answers with the next page. */
-  function finishingForm(token, testimony, attachmentUploads) {
+  function finishingForm(fields) {
     const finish = document.createElement('form');
     finish.method = 'post';
     finish.enctype = 'multipart/form-data';
     finish.action = form.dataset.finish;
     finish.hidden = true;
-    const fields = [['form-token', token], ['testimony', testimony],
-      ...attachmentUploads.map((id, index) => [`attachment-${index + 1}`, id])];
     for (const [name, value] of fields) {
       const input = document.createElement('input');
       input.type = 'hidden';

@@ -1,8 +1,10 @@
-// Resumable upload of ciphertext (FORMAT.md section 7.1): the stream goes up in chunks, each acknowledged with the
+// Resumable upload of ciphertext (FORMAT.md section 7.1): a message goes up in chunks, each acknowledged with the
 // server's offset. When a connection drops, the sender waits, asks the server for the acknowledged offset and goes on
-// from there. Only one chunk is held at a time, so the stream before it (encryption) runs no further ahead.
+// from there.
 
-const CHUNK_SIZE = 4 << 20; // large enough that a Tor round trip per chunk costs little, small enough to resend
+// An attachment's segment (4 MiB and its headers) goes up in one request: a Tor round trip costs seconds, and what
+// a dropped request delivered is kept by the server anyway.
+const CHUNK_SIZE = 8 << 20;
 const MAX_ATTEMPTS = 12; // about three minutes of waiting in all: Tor may need that long for a new circuit
 const RETRY_STATUSES = new Set([408, 423, 429, 500, 502, 503, 504]);
 
@@ -15,21 +17,18 @@ export class SendFailed extends Error {
 }
 
 /**
- * Sends the whole stream as a new upload; resolves to the upload's id once every octet is acknowledged.
+ * Sends a message (a Blob) as a new upload; resolves to the upload's id once every octet is acknowledged.
  * onAcknowledged(octets) tells how many more octets the server acknowledged.
  */
-export async function sendStream(stream, formToken, onAcknowledged) {
+export async function sendMessage(message, formToken, onAcknowledged) {
   const id = await createUpload(formToken);
-  const reader = stream.getReader();
-  let offset = 0;
   let reported = 0;
   const acknowledge = (acknowledged) => {
     onAcknowledged(acknowledged - reported);
     reported = acknowledged;
   };
-  for (let chunk; (chunk = await nextChunk(reader)); ) {
-    await sendChunk(id, offset, chunk, acknowledge);
-    offset += chunk.length;
+  for (let offset = 0; offset < message.size; offset += CHUNK_SIZE) {
+    await sendChunk(id, offset, message.slice(offset, offset + CHUNK_SIZE), acknowledge);
   }
   return id;
 }
@@ -42,7 +41,7 @@ async function createUpload(formToken) {
 
 /** Sends one chunk, resuming from the server's offset until all of it is acknowledged. */
 async function sendChunk(id, offset, chunk, onAcknowledged) {
-  const end = offset + chunk.length;
+  const end = offset + chunk.size;
   let acknowledged = offset;
   while (acknowledged < end) {
     const from = acknowledged;
@@ -50,7 +49,7 @@ async function sendChunk(id, offset, chunk, onAcknowledged) {
       () => request(`/api/uploads/${id}?offset=${from}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/octet-stream' },
-        body: chunk.subarray(from - offset),
+        body: chunk.slice(from - offset),
       }),
       // After a failure the server may hold part of the chunk: ask how far it got.
       async () => { acknowledged = (await request(`/api/uploads/${id}`, { method: 'GET' })).offset; },
@@ -99,26 +98,6 @@ async function request(url, init) {
   if (response.ok || (response.status === 409 && typeof answer.offset === 'number')) return answer;
   if (RETRY_STATUSES.has(response.status)) throw new Retry(String(response.status));
   throw new SendFailed(answer.error || String(response.status));
-}
-
-/** The next CHUNK_SIZE octets of the stream (fewer at its end), or null after the end. */
-async function nextChunk(reader) {
-  const parts = [];
-  let length = 0;
-  while (length < CHUNK_SIZE) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    length += value.length;
-  }
-  if (length === 0) return null;
-  const chunk = new Uint8Array(length);
-  let position = 0;
-  for (const part of parts) {
-    chunk.set(part, position);
-    position += part.length;
-  }
-  return chunk;
 }
 
 function sleep(milliseconds) {

@@ -31,7 +31,7 @@ function startProxy(serverPort) {
     upstream.on('error', () => response.destroy());
     const length = Number(request.headers['content-length'] || 0);
     const cut = state.cutNextResumedChunk && request.method === 'POST'
-      && /^\/api\/uploads\/[0-9a-f]+\?offset=[1-9]/.test(request.url) && length > 2;
+      && /^\/api\/uploads\/[0-9a-f]+\?offset=/.test(request.url) && length > 2;
     if (cut) state.cutNextResumedChunk = false;
     let forwarded = 0;
     request.on('data', (chunk) => {

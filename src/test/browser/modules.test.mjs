@@ -9,8 +9,7 @@ import test from 'node:test';
 globalThis.crypto ??= webcrypto; // Node 18 (Debian 12's) has WebCrypto, but not yet as a global as browsers do
 const modules = new URL('../../../target/classes/static/js/', import.meta.url);
 const openpgp = await import(new URL('openpgp.min.mjs', modules)); // the same instance encrypt.mjs uses
-const { Sha1, Sha256 } = await import(new URL('hashes.mjs', modules));
-const { encryptStream, paddedPlaintext, paddedSize, testimonyDocument } = await import(new URL('encrypt.mjs', modules));
+const { SEGMENT_SIZE, encryptedSegments, paddedSize, testimonyDocument } = await import(new URL('encrypt.mjs', modules));
 const { withoutPhotoMetadata } = await import(new URL('photo-metadata.mjs', modules));
 
 const vectors = new URL('../resources/vectors/', import.meta.url);
@@ -18,19 +17,6 @@ const publicKey = await openpgp.readKey({ armoredKey: readFileSync(new URL('TEST
 const secretKey = await openpgp.decryptKey({
   privateKey: await openpgp.readPrivateKey({ armoredKey: readFileSync(new URL('TEST-ONLY-office-key.sec.asc', vectors), 'utf8') }),
   passphrase: readFileSync(new URL('TEST-ONLY-passphrase.txt', vectors), 'utf8').trim(),
-});
-
-test('SHA-1 and SHA-256 agree with Node whatever the input is cut into', () => {
-  for (const [name, Hash] of [['sha1', Sha1], ['sha256', Sha256]]) {
-    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 100_000]) {
-      const data = randomBytes(length);
-      for (const piece of [1, 7, 64, 1000, length || 1]) {
-        const hash = new Hash();
-        for (let offset = 0; offset < length; offset += piece) hash.update(data.subarray(offset, offset + piece));
-        assert.equal(hash.hex(), createHash(name).update(data).digest('hex'), `${name} of ${length} in pieces of ${piece}`);
-      }
-    }
-  }
 });
 
 test('padded sizes follow FORMAT.md section 9', () => {
@@ -58,31 +44,56 @@ test('the testimony document is exactly its padded size and parses with its padd
   }
 });
 
-test('an attachment streamed through the SEIPDv1 writer decrypts with openpgp.js to the file and its padding', async () => {
-  for (const size of [0, 1, 15, 16, 17, (1 << 20) - 1, 1 << 20, (1 << 20) + 17, 3_000_001]) {
-    const file = new Blob([randomBytes(size)]);
-    const plaintext = paddedPlaintext(file, () => {});
-    const chunks = [];
-    const reader = (await encryptStream(plaintext.stream, plaintext.paddedSize, publicKey)).getReader();
-    for (let read; !(read = await reader.read()).done; ) chunks.push(read.value.slice());
-    const message = await openpgp.readMessage({ binaryMessage: new Uint8Array(Buffer.concat(chunks)) });
-    const { data } = await openpgp.decrypt({ message, decryptionKeys: secretKey, format: 'binary' });
-    const original = new Uint8Array(await file.arrayBuffer());
-    assert.equal(data.length, plaintext.paddedSize, `padded length for ${size}`);
-    assert.deepEqual(data.subarray(0, size), original, `content for ${size}`);
-    assert.equal(plaintext.sha256(), createHash('sha256').update(original).digest('hex'));
+async function segmentsOf(file) {
+  const segments = [];
+  for await (const segment of encryptedSegments(file, publicKey)) {
+    segments.push({ ...segment, ciphertext: new Uint8Array(await segment.message.arrayBuffer()) });
+  }
+  return segments;
+}
+
+async function decrypt(ciphertext) {
+  const message = await openpgp.readMessage({ binaryMessage: ciphertext });
+  return (await openpgp.decrypt({ message, decryptionKeys: secretKey, format: 'binary' })).data;
+}
+
+test('an attachment in segments decrypts with openpgp.js, segment by segment, to the file and its padding', async () => {
+  const sizes = [0, 1, 15, 16, 17, SEGMENT_SIZE - 53, SEGMENT_SIZE, SEGMENT_SIZE + 17, 3 * SEGMENT_SIZE + 1_000_001];
+  for (const size of sizes) {
+    const original = randomBytes(size);
+    const segments = await segmentsOf(new Blob([original]));
+    const plaintexts = [];
+    for (const segment of segments) {
+      const plaintext = await decrypt(segment.ciphertext);
+      assert.equal(plaintext.length, segment.plaintextLength);
+      assert.equal(segment.sha256, createHash('sha256').update(plaintext).digest('hex'), `segment hash for ${size}`);
+      plaintexts.push(plaintext);
+    }
+    const joined = Buffer.concat(plaintexts);
+    assert.equal(joined.length, paddedSize(size), `padded length for ${size}`);
+    assert.equal(segments.length, Math.ceil(paddedSize(size) / SEGMENT_SIZE), `segments for ${size}`);
+    assert.deepEqual(joined.subarray(0, size), original, `content for ${size}`);
   }
 });
 
-test('a tampered ciphertext from the writer fails its integrity check', async () => {
-  const plaintext = paddedPlaintext(new Blob([randomBytes(5000)]), () => {});
-  const chunks = [];
-  const reader = (await encryptStream(plaintext.stream, plaintext.paddedSize, publicKey)).getReader();
-  for (let read; !(read = await reader.read()).done; ) chunks.push(read.value.slice());
-  const ciphertext = Buffer.concat(chunks);
-  ciphertext[ciphertext.length - 30] ^= 1;
-  const message = await openpgp.readMessage({ binaryMessage: new Uint8Array(ciphertext) });
-  await assert.rejects(openpgp.decrypt({ message, decryptionKeys: secretKey, format: 'binary' }));
+test('the segments share one key packet, and each starts with its own random block', async () => {
+  const segments = await segmentsOf(new Blob([randomBytes(2 * SEGMENT_SIZE)]));
+  const keyPacketLength = segments[0].ciphertext.length - segments[0].plaintextLength - 52 - 7;
+  const keyPackets = segments.map((s) => Buffer.from(s.ciphertext.subarray(0, keyPacketLength)).toString('hex'));
+  assert.equal(new Set(keyPackets).size, 1);
+  const firstBlocks = segments.map((s) => Buffer.from(s.ciphertext.subarray(keyPacketLength + 7, keyPacketLength + 23)).toString('hex'));
+  assert.equal(new Set(firstBlocks).size, segments.length);
+});
+
+test('a tampered segment fails its integrity check', async () => {
+  const [segment] = await segmentsOf(new Blob([randomBytes(5000)]));
+  segment.ciphertext[segment.ciphertext.length - 30] ^= 1;
+  await assert.rejects(decrypt(segment.ciphertext));
+});
+
+test('a file that changes size while it is read is refused', async () => {
+  const shrinking = { size: 10_000, stream: () => new Blob([randomBytes(5000)]).stream() };
+  await assert.rejects(segmentsOf(shrinking), /changed while it was read/);
 });
 
 /** A PNG whose chunks are named by `types`, each with a little data; CRCs are not checked by the filter. */

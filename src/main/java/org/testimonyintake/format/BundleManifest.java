@@ -18,10 +18,8 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
     public static final String TYPE = "testimony-intake/bundle";
     public static final int VERSION = 1;
     public static final String ENTRY_NAME = "bundle.json";
-    public static final String TESTIMONY_PART = "testimony.json.pgp";
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Pattern PART_NAME = Pattern.compile("testimony\\.json\\.pgp|attachment-[1-9][0-9]{0,3}\\.pgp");
     private static final Pattern KEY_ID = Pattern.compile("[0-9A-F]{16}");
 
     public record Submission(String id, LocalDate received, String encryptedBy, String subkey, List<Part> parts) {
@@ -36,11 +34,6 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
     }
 
     public record Part(String name, long size) {
-    }
-
-    /** True for the part names FORMAT.md sections 6 and 8 allow: the testimony document and numbered attachments. */
-    public static boolean isPartName(String name) {
-        return PART_NAME.matcher(name).matches();
     }
 
     public static boolean isSubmissionId(String id) {
@@ -79,10 +72,10 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
                 for (Object partEntry : (List<?>) submission.get("parts")) {
                     Map<?, ?> part = (Map<?, ?>) partEntry;
                     String name = (String) part.get("name");
-                    require(isPartName(name), "a part name is malformed");
+                    require(PartName.parse(name).isPresent(), "a part name is malformed");
                     parts.add(new Part(name, ((Number) part.get("size")).longValue()));
                 }
-                require(parts.stream().anyMatch(p -> p.name().equals(TESTIMONY_PART)), "a submission has no testimony");
+                require(parts.stream().anyMatch(p -> p.name().equals(PartName.TESTIMONY.toString())), "a submission has no testimony");
                 String subkey = (String) submission.get("subkey");
                 require(KEY_ID.matcher(subkey).matches(), "a subkey id is malformed");
                 submissions.add(new Submission(id, LocalDate.parse((String) submission.get("received")),

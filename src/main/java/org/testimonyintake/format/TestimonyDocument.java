@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * One testimony as the source submitted it (FORMAT.md section 4, version 1): the form language, where it
@@ -26,6 +27,8 @@ public record TestimonyDocument(String language, String encryptedBy, List<Answer
     public static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
     public static final int MAX_ANSWERS = 200;
     public static final int MAX_ATTACHMENTS = 100;
+    /** An attachment sent in segments has at most this many (FORMAT.md section 5). */
+    public static final int MAX_SEGMENTS = 4096;
 
     private static final int MAX_LANGUAGE_TAG_LENGTH = 35;
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
@@ -89,15 +92,17 @@ public record TestimonyDocument(String language, String encryptedBy, List<Answer
     }
 
     /**
-     * The manifest entry of one attachment; its content travels as a separate encrypted message.
+     * The manifest entry of one attachment; its content travels as one separate encrypted message, or as a sequence
+     * of them (segments, FORMAT.md section 5). Exactly one of {@code sha256} and {@code segments} is given.
      *
-     * @param part the number of the encrypted message holding the content, 1 or more
+     * @param part the attachment's number, 1 or more, which names its messages
      * @param name the file name the source gave, 1 to 255 characters, untrusted
      * @param mediaType the media type the source's browser claimed, untrusted
      * @param size the size in bytes
-     * @param sha256 the SHA-256 of the content, 64 lowercase hex digits
+     * @param sha256 the SHA-256 of the content (64 lowercase hex digits) when it is one message, else null
+     * @param segments the SHA-256 of each segment's plaintext, in order, when it is sent in segments, else empty
      */
-    public record Attachment(int part, String name, String mediaType, long size, String sha256) {
+    public record Attachment(int part, String name, String mediaType, long size, String sha256, List<String> segments) {
         public Attachment {
             require(part >= 1, "part must be 1 or more");
             require(name != null && isWellFormedUnicode(name) && !name.isEmpty()
@@ -106,7 +111,28 @@ public record TestimonyDocument(String language, String encryptedBy, List<Answer
                     && mediaType.codePointCount(0, mediaType.length()) <= MAX_NAME_CODE_POINTS,
                     "mediaType must be 1 to 255 characters");
             require(size >= 0, "size must not be negative");
-            require(sha256 != null && SHA256_HEX.matcher(sha256).matches(), "sha256 must be 64 lowercase hex digits");
+            require(segments != null && segments.size() <= MAX_SEGMENTS, "at most " + MAX_SEGMENTS + " segments");
+            require(segments.isEmpty() != (sha256 == null), "an attachment has either sha256 or segments");
+            require(sha256 == null || SHA256_HEX.matcher(sha256).matches(), "sha256 must be 64 lowercase hex digits");
+            require(segments.stream().allMatch(hash -> hash != null && SHA256_HEX.matcher(hash).matches()),
+                    "each segment's sha256 must be 64 lowercase hex digits");
+            segments = List.copyOf(segments);
+        }
+
+        /** An attachment sent as one message. */
+        public Attachment(int part, String name, String mediaType, long size, String sha256) {
+            this(part, name, mediaType, size, sha256, List.of());
+        }
+
+        public boolean segmented() {
+            return !segments.isEmpty();
+        }
+
+        /** The parts holding its content, in order. */
+        public List<PartName> partNames() {
+            return segmented()
+                    ? IntStream.rangeClosed(1, segments.size()).mapToObj(k -> PartName.segment(part, k)).toList()
+                    : List.of(PartName.wholeAttachment(part));
         }
     }
 

@@ -104,7 +104,11 @@ final class TestimonyJson {
             member.put("name", attachment.name());
             member.put("mediaType", attachment.mediaType());
             member.put("size", attachment.size());
-            member.put("sha256", attachment.sha256());
+            if (attachment.segmented()) {
+                member.put("segments", attachment.segments());
+            } else {
+                member.put("sha256", attachment.sha256());
+            }
             attachments.add(member);
         }
         root.put("attachments", attachments);
@@ -179,9 +183,21 @@ final class TestimonyJson {
         }
         String name = string(member, "name", where);
         String mediaType = string(member, "mediaType", where);
-        String sha256 = string(member, "sha256", where);
+        Object sha256 = member.get("sha256");
+        Object segments = member.get("segments");
+        boolean wellTyped = (!member.containsKey("sha256") || sha256 instanceof String)
+                && (!member.containsKey("segments")
+                    || segments instanceof List<?> list && list.stream().allMatch(String.class::isInstance));
+        if (!wellTyped) {
+            throw new InvalidDocumentException(where + "sha256 must be a string and segments a list of strings");
+        }
         try {
-            return new Attachment(part, name, mediaType, ((Number) size).longValue(), sha256);
+            List<String> segmentHashes = segments == null ? List.of()
+                    : ((List<?>) segments).stream().map(String.class::cast).toList();
+            if (segments != null && segmentHashes.isEmpty()) {
+                throw new IllegalArgumentException("segments must not be empty");
+            }
+            return new Attachment(part, name, mediaType, ((Number) size).longValue(), (String) sha256, segmentHashes);
         } catch (IllegalArgumentException e) {
             throw new InvalidDocumentException(where + e.getMessage());
         }

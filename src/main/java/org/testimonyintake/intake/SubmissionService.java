@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import org.testimonyintake.format.CiphertextInspector;
 import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
+import org.testimonyintake.format.PartName;
 import org.testimonyintake.format.RefusedCiphertextException;
 import org.testimonyintake.format.Subkey;
 import org.testimonyintake.format.TestimonyDocument;
@@ -42,7 +43,6 @@ public final class SubmissionService {
     public static final String FORM_TOKEN_FIELD = "form-token";
     /** The file input of the JavaScript-off form; it may repeat. */
     public static final String ATTACHMENTS_FIELD = "attachments";
-    static final String TESTIMONY_PART = "testimony.json.pgp";
     /** A form token is short; anything longer is not one. */
     private static final int MAX_TOKEN_BYTES = 512;
     /** An upload id is 32 hex digits; anything longer is not one. */
@@ -50,8 +50,11 @@ public final class SubmissionService {
     private static final int MAX_FILE_NAME_CHARS = 255;
     /** FORMAT.md section 4 caps the document at 16 MiB; its ciphertext adds a few hundred octets. */
     private static final long MAX_TESTIMONY_CIPHERTEXT = (16L << 20) + 4096;
-    /** Partial uploads at once: several sources, each with a testimony and some attachments under way. */
-    private static final int MAX_PARTIAL_UPLOADS = 1000;
+    /**
+     * Partial uploads at once: several sources, each with a testimony and some attachments under way, and a browser
+     * sends an attachment in segments of 4 MiB (FORMAT.md section 5), each its own upload: 150 for one of 600 MiB.
+     */
+    private static final int MAX_PARTIAL_UPLOADS = 10_000;
     private static final int COPY_BUFFER = 1 << 16;
 
     public record Stored(String id, String encryptedBy) {
@@ -99,7 +102,7 @@ public final class SubmissionService {
                     }
                 }
                 TestimonyDocument document = document(language, answers, attachments);
-                try (OutputStream out = submission.createPart(TESTIMONY_PART)) {
+                try (OutputStream out = submission.createPart(PartName.TESTIMONY.toString())) {
                     out.write(MessageEncryptor.encrypt(certificate, document.toJson()));
                 }
                 submission.commit("server", certificate.currentSubkey().keyId());
@@ -108,7 +111,7 @@ public final class SubmissionService {
         });
     }
 
-    /** JavaScript on: a {@code testimony} part, then {@code attachment-1}, {@code attachment-2}, ... of ciphertext only. */
+    /** JavaScript on: a {@code testimony} part, then the attachments' parts (FORMAT.md section 7), of ciphertext only. */
     public Stored acceptCiphertext(Iterator<FormPart> parts, Predicate<String> formTokenValid)
             throws SubmissionRefused, IOException {
         return receive(() -> {
@@ -149,29 +152,39 @@ public final class SubmissionService {
         InputStream open(FormPart part) throws SubmissionRefused, IOException;
     }
 
+    /**
+     * Stores the parts in the order FORMAT.md section 7 gives them: {@code testimony}, then each attachment whole
+     * ({@code attachment-<n>}) or in segments ({@code attachment-<n>-1}, {@code attachment-<n>-2}, ...). The segments of
+     * one attachment count together against the attachment size limit.
+     */
     private Stored storeBrowserCiphertext(Iterator<FormPart> parts, CiphertextSource source)
             throws SubmissionRefused, IOException {
         List<Subkey> accepted = office.get().acceptedRecipients(LocalDate.now(ZoneOffset.UTC), graceDays);
         try (NewSubmission submission = store.begin()) {
             Subkey recipient = null;
-            int attachments = 0;
+            PartName previous = null;
+            long attachmentBytes = 0;
             while (parts.hasNext()) {
                 FormPart part = parts.next();
-                boolean testimony = recipient == null;
-                String expected = testimony ? "testimony" : "attachment-" + (attachments + 1);
-                if (!part.fieldName().equals(expected)) {
-                    throw new SubmissionRefused(testimony ? Reason.MISSING_TESTIMONY : Reason.UNKNOWN_FIELD);
+                PartName name = PartName.ofField(part.fieldName()).orElse(null);
+                if (name == null || !name.canFollow(previous)) {
+                    throw new SubmissionRefused(previous == null ? Reason.MISSING_TESTIMONY : Reason.UNKNOWN_FIELD);
                 }
-                if (!testimony && ++attachments > limits.maxAttachments()) {
+                if (name.attachment() > limits.maxAttachments()) {
                     throw new SubmissionRefused(Reason.TOO_MANY_ATTACHMENTS);
                 }
-                try (InputStream ciphertext = source.open(part)) {
-                    Subkey partRecipient = storeCiphertext(ciphertext, submission,
-                            testimony ? TESTIMONY_PART : expected + ".pgp", accepted,
-                            testimony ? MAX_TESTIMONY_CIPHERTEXT : limits.maxAttachmentBytes(),
-                            testimony ? Reason.TESTIMONY_TOO_LONG : Reason.ATTACHMENT_TOO_LARGE);
-                    recipient = testimony ? partRecipient : recipient;
+                if (previous == null || name.attachment() != previous.attachment()) {
+                    attachmentBytes = 0;
                 }
+                long maxBytes = name.isTestimony() ? MAX_TESTIMONY_CIPHERTEXT : limits.maxAttachmentBytes() - attachmentBytes;
+                Reason tooLarge = name.isTestimony() ? Reason.TESTIMONY_TOO_LONG : Reason.ATTACHMENT_TOO_LARGE;
+                try (InputStream ciphertext = source.open(part)) {
+                    CiphertextInspector.Inspected stored = storeCiphertext(ciphertext, submission, name, accepted,
+                            maxBytes, tooLarge);
+                    attachmentBytes += stored.size();
+                    recipient = name.isTestimony() ? stored.recipient() : recipient;
+                }
+                previous = name;
             }
             if (recipient == null) {
                 throw new SubmissionRefused(Reason.MISSING_TESTIMONY);
@@ -252,7 +265,7 @@ public final class SubmissionService {
         }
         MessageDigest sha256 = sha256();
         long size = 0;
-        try (OutputStream stored = submission.createPart("attachment-" + number + ".pgp");
+        try (OutputStream stored = submission.createPart(PartName.wholeAttachment(number).toString());
              OutputStream encrypted = new DigestOutputStream(MessageEncryptor.open(certificate, stored), sha256)) {
             byte[] buffer = new byte[COPY_BUFFER];
             for (int n; (n = content.read(buffer)) >= 0; ) {
@@ -316,11 +329,11 @@ public final class SubmissionService {
         return new TestimonyDocument(language, "server", ordered, attachments);
     }
 
-    private static Subkey storeCiphertext(InputStream ciphertext, NewSubmission submission, String partName,
-                                          List<Subkey> accepted, long maxBytes, Reason tooLarge)
-            throws SubmissionRefused, IOException {
-        try (OutputStream stored = submission.createPart(partName)) {
-            return CiphertextInspector.copyChecked(ciphertext, stored, accepted, maxBytes).recipient();
+    private static CiphertextInspector.Inspected storeCiphertext(InputStream ciphertext, NewSubmission submission,
+                                                                 PartName name, List<Subkey> accepted, long maxBytes,
+                                                                 Reason tooLarge) throws SubmissionRefused, IOException {
+        try (OutputStream stored = submission.createPart(name.toString())) {
+            return CiphertextInspector.copyChecked(ciphertext, stored, accepted, maxBytes);
         } catch (RefusedCiphertextException e) {
             throw new SubmissionRefused(switch (e.reason()) {
                 case WRONG_RECIPIENT -> Reason.WRONG_RECIPIENT;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.InvalidDocumentException;
+import org.testimonyintake.format.PartName;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.render.IndexEntry;
 import org.testimonyintake.render.TestimonyView;
@@ -36,6 +38,8 @@ public final class CaseFolder {
     private static final String TESTIMONY_FILE = "testimony.json";
     private static final String VIEW_FILE = "testimony.html";
     private static final String ATTACHMENTS = "attachments";
+    /** Where each segment of an attachment is decrypted before it is checked and appended. */
+    private static final String SEGMENT_FILE = ".segment";
     private static final int MAX_ATTACHMENT_NAME_CODE_POINTS = 100;
 
     private final Path folder;
@@ -105,10 +109,8 @@ public final class CaseFolder {
 
     /** Returns null when every part decrypted and matched the testimony's manifest, else what went wrong. */
     private String assemble(ZipFile zip, BundleManifest.Submission submission, Path into) throws IOException {
-        BundleManifest.Part testimonyPart = submission.parts().stream()
-                .filter(p -> p.name().equals(BundleManifest.TESTIMONY_PART)).findFirst().orElseThrow();
         Path testimonyFile = into.resolve(TESTIMONY_FILE);
-        String problem = decryptEntry(zip, submission.entryName(testimonyPart), testimonyFile);
+        String problem = decryptPart(zip, submission, PartName.TESTIMONY, testimonyFile);
         if (problem != null) {
             return problem;
         }
@@ -124,9 +126,9 @@ public final class CaseFolder {
             Files.createDirectory(into.resolve(ATTACHMENTS));
         }
         for (TestimonyDocument.Attachment attachment : document.attachments()) {
-            String entry = submission.id() + "/attachment-" + attachment.part() + ".pgp";
             Path file = into.resolve(ATTACHMENTS).resolve(attachmentFileName(attachment));
-            problem = decryptEntry(zip, entry, file);
+            problem = attachment.segmented() ? joinSegments(zip, submission, attachment, file, into.resolve(SEGMENT_FILE))
+                    : decryptPart(zip, submission, PartName.wholeAttachment(attachment.part()), file);
             if (problem == null) {
                 problem = cutPaddingAndCheck(file, attachment);
             }
@@ -137,7 +139,9 @@ public final class CaseFolder {
         return null;
     }
 
-    private String decryptEntry(ZipFile zip, String entryName, Path target) throws IOException {
+    private String decryptPart(ZipFile zip, BundleManifest.Submission submission, PartName part, Path target)
+            throws IOException {
+        String entryName = submission.id() + "/" + part;
         ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
             return entryName + " is missing from the bundle";
@@ -151,8 +155,34 @@ public final class CaseFolder {
     }
 
     /**
-     * The testimony document binds its attachments by size and SHA-256 (FORMAT.md section 5). What follows the size
-     * in the decrypted plaintext is the padding a browser adds (section 9), cut off here.
+     * An attachment sent in segments (FORMAT.md section 5): each segment decrypted on its own, checked against its
+     * SHA-256 in the testimony document (which fixes their order too), and appended to the file.
+     */
+    private String joinSegments(ZipFile zip, BundleManifest.Submission submission, TestimonyDocument.Attachment attachment,
+                                Path file, Path segmentFile) throws IOException {
+        try (OutputStream joined = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+            for (PartName segment : attachment.partNames()) {
+                String problem = decryptPart(zip, submission, segment, segmentFile);
+                if (problem != null) {
+                    return "segment " + segment.segment() + ": " + problem;
+                }
+                MessageDigest sha256 = sha256();
+                try (InputStream plaintext = new DigestInputStream(Files.newInputStream(segmentFile), sha256)) {
+                    plaintext.transferTo(joined);
+                }
+                Files.delete(segmentFile);
+                if (!HexFormat.of().formatHex(sha256.digest()).equals(attachment.segments().get(segment.segment() - 1))) {
+                    return "segment " + segment.segment() + " does not match the SHA-256 the testimony gives for it";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The testimony document binds its attachments by size and SHA-256, of the whole or of each segment (FORMAT.md
+     * section 5). What follows the size in the decrypted plaintext is the padding a browser adds (section 9), cut
+     * off here.
      */
     private static String cutPaddingAndCheck(Path file, TestimonyDocument.Attachment attachment) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -160,19 +190,23 @@ public final class CaseFolder {
                 channel.truncate(attachment.size());
             }
         }
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest sha256 = sha256();
         long size;
         try (InputStream in = Files.newInputStream(file);
              OutputStream digest = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
             size = in.transferTo(digest);
         }
-        boolean matches = size == attachment.size() && HexFormat.of().formatHex(sha256.digest()).equals(attachment.sha256());
+        boolean matches = size == attachment.size()
+                && (attachment.segmented() || HexFormat.of().formatHex(sha256.digest()).equals(attachment.sha256()));
         return matches ? null : "does not match the size and SHA-256 the testimony gives for it";
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** "3-photo.jpg": the part number keeps names unique; the source's name keeps only harmless characters. */

@@ -43,7 +43,7 @@ public final class NewSubmission implements AutoCloseable {
     /**
      * Opens a part for its ciphertext. The part is complete once the caller closed the stream.
      *
-     * @param name {@code testimony.json.pgp} or {@code attachment-<n>.pgp} with n from 1 to 100
+     * @param name a part name of FORMAT.md section 6 ({@link org.testimonyintake.format.PartName})
      * @throws IllegalArgumentException for any other name
      * @throws IllegalStateException if the part was already created, or the submission is committed or closed
      */

@@ -3,22 +3,19 @@ package org.testimonyintake.store;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.testimonyintake.format.PartName;
 
 /** The forms of the fields of FORMAT.md section 6; everything the store writes is checked here first. */
 final class SubmissionFields {
-    static final String TESTIMONY_PART = "testimony.json.pgp";
-    /** FORMAT.md section 4 allows at most 100 attachments, numbered from 1. */
-    static final int MAX_ATTACHMENT_NUMBER = 100;
+    static final String TESTIMONY_PART = PartName.TESTIMONY.toString();
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Pattern ATTACHMENT_PART = Pattern.compile("attachment-([1-9][0-9]{0,2})\\.pgp");
     private static final Pattern SUBKEY = Pattern.compile("[0-9A-F]{16}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The testimony document first, then the attachments by number (not "attachment-10" before "attachment-2"). */
-    static final Comparator<Part> PART_ORDER = Comparator.comparingInt(part -> partNumber(part.name()));
+    static final Comparator<Part> PART_ORDER = Comparator.comparing(part -> PartName.parse(part.name()).orElseThrow());
 
     private SubmissionFields() {
     }
@@ -35,9 +32,9 @@ final class SubmissionFields {
     }
 
     static String requirePartName(String name) {
-        if (name == null || partNumber(name) < 0) {
-            throw new IllegalArgumentException(
-                    "a part is named testimony.json.pgp or attachment-<n>.pgp with n from 1 to 100");
+        if (name == null || PartName.parse(name).isEmpty()) {
+            throw new IllegalArgumentException("a part is named testimony.json.pgp, attachment-<n>.pgp or "
+                    + "attachment-<n>-<k>.pgp with n from 1 to 100 and k from 1 to 4096");
         }
         return name;
     }
@@ -54,18 +51,5 @@ final class SubmissionFields {
             throw new IllegalArgumentException("the subkey is a key ID of 16 upper-case hex digits");
         }
         return subkeyKeyId;
-    }
-
-    /** 0 for the testimony document, n for attachment n, -1 for anything that is not a part name. */
-    private static int partNumber(String name) {
-        if (TESTIMONY_PART.equals(name)) {
-            return 0;
-        }
-        Matcher attachment = ATTACHMENT_PART.matcher(name);
-        if (!attachment.matches()) {
-            return -1;
-        }
-        int number = Integer.parseInt(attachment.group(1));
-        return number <= MAX_ATTACHMENT_NUMBER ? number : -1;
     }
 }

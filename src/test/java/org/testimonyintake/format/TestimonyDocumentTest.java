@@ -76,6 +76,23 @@ class TestimonyDocumentTest {
     }
 
     @Test
+    void anAttachmentInSegmentsListsTheirHashesInsteadOfOne() throws Exception {
+        Attachment video = new Attachment(3, "video.mp4", "video/mp4", 9_000_000, null,
+                List.of(SHA256, SHA256.replace('9', '1'), SHA256.replace('9', '2')));
+        TestimonyDocument document = new TestimonyDocument("ru", "browser", List.of(), List.of(video));
+
+        String json = new String(document.toJson(), StandardCharsets.UTF_8);
+
+        assertTrue(json.endsWith("{\"part\":3,\"name\":\"video.mp4\",\"mediaType\":\"video/mp4\",\"size\":9000000,"
+                + "\"segments\":[\"" + SHA256 + "\",\"" + SHA256.replace('9', '1') + "\",\"" + SHA256.replace('9', '2') + "\"]}]}"), json);
+        assertEquals(document, TestimonyDocument.parse(document.toJson()));
+        assertEquals(List.of("attachment-3-1.pgp", "attachment-3-2.pgp", "attachment-3-3.pgp"),
+                video.partNames().stream().map(PartName::toString).toList());
+        assertEquals(List.of("attachment-1.pgp"), KOREAN_AND_RUSSIAN.attachments().get(0).partNames().stream()
+                .map(PartName::toString).toList());
+    }
+
+    @Test
     void specExampleParses() throws Exception {
         TestimonyDocument document = TestimonyDocument.parse(SPEC_EXAMPLE.getBytes(StandardCharsets.UTF_8));
 
@@ -145,6 +162,14 @@ class TestimonyDocumentTest {
                 refused("value an object", SPEC_EXAMPLE.replace("\"value\": \"...\"", "\"value\": {\"a\": \"" + CANARY + "\"}")),
                 refused("unpaired surrogate", SPEC_EXAMPLE.replace("\"value\": \"...\"", "\"value\": \"\\ud800" + CANARY + "\"")),
                 refused("sha256 uppercase", SPEC_EXAMPLE.replace(SHA256, SHA256.toUpperCase())),
+                refused("sha256 and segments", SPEC_EXAMPLE.replace("\"sha256\"", "\"segments\": [\"" + SHA256 + "\"], \"sha256\"")),
+                refused("neither sha256 nor segments", SPEC_EXAMPLE.replace("\"sha256\"", "\"sha257\"")),
+                refused("null sha256", SPEC_EXAMPLE.replace("\"" + SHA256 + "\"", "null")),
+                refused("empty segments", SPEC_EXAMPLE.replace("\"sha256\": \"" + SHA256 + "\"", "\"segments\": []")),
+                refused("segments not a list", SPEC_EXAMPLE.replace("\"sha256\"", "\"segments\"")),
+                refused("segment not hex", SPEC_EXAMPLE.replace("\"sha256\": \"" + SHA256 + "\"",
+                        "\"segments\": [\"" + SHA256 + "\", \"" + CANARY + SHA256.substring(CANARY.length()) + "\"]")),
+                refused("segment a number", SPEC_EXAMPLE.replace("\"sha256\": \"" + SHA256 + "\"", "\"segments\": [1]")),
                 refused("sha256 short", SPEC_EXAMPLE.replace(SHA256, SHA256.substring(1))),
                 refused("sha256 not hex", SPEC_EXAMPLE.replace(SHA256, CANARY + SHA256.substring(CANARY.length()))),
                 refused("negative size", SPEC_EXAMPLE.replace("\"size\": 12345", "\"size\": -1")),

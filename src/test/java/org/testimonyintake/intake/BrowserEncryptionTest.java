@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +25,13 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.KeyProfile;
+import org.testimonyintake.format.PartName;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.interop.ExternalTool;
 import org.testimonyintake.interop.GnuPG;
@@ -90,6 +93,7 @@ class BrowserEncryptionTest {
         for (String browser : List.of("chromium", "firefox")) {
             expectReadableByGnuPGAndSequoia(failures, submissions.get(markers.get(browser)), Files.readAllBytes(document));
         }
+        expectReadableByGnuPGAndSequoia(failures, submissions.get(markers.get("resumed")), Files.readAllBytes(large));
         expectBrowserSubmission(failures, submissions, markers.get("chromium"), "browser", Files.readAllBytes(document));
         expectBrowserSubmission(failures, submissions, markers.get("firefox"), "browser", Files.readAllBytes(document));
         expectBrowserSubmission(failures, submissions, markers.get("noScript"), "server", Files.readAllBytes(document));
@@ -199,7 +203,8 @@ class BrowserEncryptionTest {
 
     /**
      * FORMAT.md section 1.1 promises that staff can read every message with GnuPG 2.2 and Sequoia sq 0.27: the
-     * browser's attachment (the SEIPDv1 writer) and testimony (openpgp.js), straight from the bundle.
+     * browser's testimony (openpgp.js) and its attachment's segments (the SEIPDv1 writer), straight from the bundle,
+     * the segments' plaintexts joined in order.
      */
     private void expectReadableByGnuPGAndSequoia(List<String> failures, Path submission, byte[] attachment)
             throws Exception {
@@ -208,39 +213,53 @@ class BrowserEncryptionTest {
         }
         String id = submission.getFileName().toString().substring("YYYY-MM-DD-".length());
         Path messages = Files.createDirectories(directory.resolve("messages-" + id));
+        List<PartName> parts = new ArrayList<>();
         try (ZipFile bundle = new ZipFile(directory.resolve("bundle.zip").toFile())) {
-            for (String part : List.of("testimony.json.pgp", "attachment-1.pgp")) {
-                try (InputStream in = bundle.getInputStream(bundle.getEntry(id + "/" + part))) {
-                    Files.copy(in, messages.resolve(part));
+            for (ZipEntry entry : Collections.list(bundle.entries())) {
+                if (entry.getName().startsWith(id + "/")) {
+                    PartName part = PartName.parse(entry.getName().substring(id.length() + 1)).orElseThrow();
+                    parts.add(part);
+                    try (InputStream in = bundle.getInputStream(entry)) {
+                        Files.copy(in, messages.resolve(part.toString()));
+                    }
                 }
             }
         }
+        Collections.sort(parts);
         Path secretKey = TestOffice.secretKeyFile(Files.createDirectories(messages.resolve("key")));
         String passphrase = new String(TestOffice.PASSPHRASE);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
         // The GnuPG home sits right in the temporary directory: gpg-agent's socket path has a length limit.
         try (GnuPG gpg = GnuPG.createIn(directory, passphrase)) {
             gpg.importKey(secretKey).requireSuccess();
-            for (String part : List.of("testimony.json.pgp", "attachment-1.pgp")) {
+            for (PartName part : parts) {
                 Path byGpg = messages.resolve(part + ".gpg-out");
                 Path bySq = messages.resolve(part + ".sq-out");
-                ExternalTool.Outcome gpgOutcome = gpg.decrypt(messages.resolve(part), byGpg);
+                ExternalTool.Outcome gpgOutcome = gpg.decrypt(messages.resolve(part.toString()), byGpg);
                 ExternalTool.Outcome sqOutcome = Sequoia.createIn(messages).decrypt(secretKey, passphrase,
-                        messages.resolve(part), bySq);
+                        messages.resolve(part.toString()), bySq);
                 if (gpgOutcome.exitCode() != 0 || sqOutcome.exitCode() != 0) {
                     failures.add(id + "/" + part + ": gpg exit " + gpgOutcome.exitCode() + " " + gpgOutcome.stderr()
                             + ", sq exit " + sqOutcome.exitCode() + " " + sqOutcome.stderr());
-                    continue;
+                    return;
                 }
                 byte[] plaintext = Files.readAllBytes(byGpg);
                 if (!Arrays.equals(plaintext, Files.readAllBytes(bySq))) {
                     failures.add(id + "/" + part + ": gpg and sq disagree");
                 }
-                boolean expected = part.startsWith("testimony") ? TestimonyDocument.looksLikeTestimony(plaintext)
-                        : Arrays.equals(attachment, Arrays.copyOf(plaintext, attachment.length));
-                if (!expected) {
-                    failures.add(id + "/" + part + ": gpg's plaintext is not what the browser encrypted");
+                if (part.isTestimony() && !TestimonyDocument.looksLikeTestimony(plaintext)) {
+                    failures.add(id + "/" + part + ": gpg's plaintext is not a testimony document");
+                }
+                if (!part.isTestimony()) {
+                    joined.write(plaintext);
                 }
             }
+        }
+        if (parts.stream().noneMatch(part -> part.segment() > 0)) {
+            failures.add(id + ": the browser sent no attachment in segments: " + parts);
+        }
+        if (!Arrays.equals(attachment, Arrays.copyOf(joined.toByteArray(), attachment.length))) {
+            failures.add(id + ": the segments' plaintexts joined by gpg are not what the browser encrypted");
         }
     }
 

@@ -180,6 +180,50 @@ class SubmissionServiceTest {
     }
 
     @Test
+    void anAttachmentInSegmentsIsStoredAsItsSegmentsAndDecryptsWhole() throws Exception {
+        byte[] video = ("MP4 bytes " + MARKER).repeat(100).getBytes(StandardCharsets.UTF_8);
+        byte[][] segments = {Arrays.copyOfRange(video, 0, 1000), Arrays.copyOfRange(video, 1000, video.length + 500)};
+        List<String> digests = new ArrayList<>();
+        for (byte[] segment : segments) {
+            digests.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(segment)));
+        }
+        byte[] document = new TestimonyDocument("ko", "browser", List.of(TestimonyDocument.Answer.text("testimony", null, MARKER)),
+                List.of(new TestimonyDocument.Attachment(1, "video.mp4", "video/mp4", video.length, null, digests))).toJson();
+
+        service.acceptCiphertext(form(ciphertextPart("testimony", document), ciphertextPart("attachment-1-1", segments[0]),
+                ciphertextPart("attachment-1-2", segments[1])), SubmissionServiceTest::validToken);
+
+        assertEquals(List.of("testimony.json.pgp", "attachment-1-1.pgp", "attachment-1-2.pgp"),
+                store.pending().get(0).parts().stream().map(part -> part.name()).toList());
+        try (Stream<Path> attachments = Files.list(onlyCaseSubmissionAfterDecrypt().resolve("attachments"))) {
+            assertArrayEquals(video, Files.readAllBytes(attachments.findFirst().orElseThrow()));
+        }
+    }
+
+    @Test
+    void segmentsComeInOrderAndCountTogetherAgainstTheAttachmentLimit() throws Exception {
+        byte[] testimony = new byte[1];
+        assertRefusedLeavingNothing(Reason.UNKNOWN_FIELD, () -> service.acceptCiphertext(form(ciphertextPart("testimony", testimony),
+                ciphertextPart("attachment-1-2", new byte[1])), SubmissionServiceTest::validToken));
+        assertRefusedLeavingNothing(Reason.UNKNOWN_FIELD, () -> service.acceptCiphertext(form(ciphertextPart("testimony", testimony),
+                ciphertextPart("attachment-1-1", new byte[1]), ciphertextPart("attachment-1-1", new byte[1])),
+                SubmissionServiceTest::validToken));
+        assertRefusedLeavingNothing(Reason.UNKNOWN_FIELD, () -> service.acceptCiphertext(form(ciphertextPart("testimony", testimony),
+                ciphertextPart("attachment-1", new byte[1]), ciphertextPart("attachment-1-2", new byte[1])),
+                SubmissionServiceTest::validToken));
+        assertRefusedLeavingNothing(Reason.ATTACHMENT_TOO_LARGE, () -> service.acceptCiphertext(form(ciphertextPart("testimony", testimony),
+                ciphertextPart("attachment-1-1", new byte[60_000]), ciphertextPart("attachment-1-2", new byte[60_000])),
+                SubmissionServiceTest::validToken));
+        service.acceptCiphertext(form(ciphertextPart("testimony", testimony), ciphertextPart("attachment-1-1", new byte[60_000]),
+                ciphertextPart("attachment-2-1", new byte[60_000])), SubmissionServiceTest::validToken);
+    }
+
+    private Part ciphertextPart(String field, byte[] plaintext) throws Exception {
+        return new Part(field, Optional.of("blob"), "application/octet-stream",
+                new ByteArrayInputStream(MessageEncryptor.encrypt(office, plaintext)));
+    }
+
+    @Test
     void aRefusedUploadedSubmissionLeavesNothingAndDeletesItsUploads() throws Exception {
         try (UploadStore uploads = UploadStore.open(data.resolve("uploads"), new UploadLimits(1 << 20, 4 << 20, 10))) {
             String toOther = uploads.create();

@@ -11,9 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -24,6 +28,7 @@ import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
+import org.testimonyintake.format.PartName;
 import org.testimonyintake.format.TestimonyDocument;
 
 /** Export bundles, as FORMAT.md section 8 defines them, turned into a case folder. */
@@ -89,6 +94,40 @@ class CaseFolderTest {
     }
 
     @Test
+    void anAttachmentInSegmentsIsJoinedCheckedAndCutToItsSize() throws Exception {
+        byte[][] segments = {random(1000), random(1000), random(600)};
+        Path bundle = bundle(segmentedVideo(segments, 2500), segmentParts(segments[0], segments[1], segments[2]));
+        Path folder = Files.createDirectory(dir.resolve("case"));
+
+        List<CaseFolder.Outcome> outcomes = new CaseFolder(folder, decryptor).addBundle(bundle);
+
+        assertTrue(outcomes.stream().allMatch(CaseFolder.Outcome::decrypted), outcomes.toString());
+        byte[] joined = Files.readAllBytes(folder.resolve("2026-11-27-" + FIRST + "/attachments/1-video.mp4"));
+        byte[] expected = new byte[2500];
+        System.arraycopy(segments[0], 0, expected, 0, 1000);
+        System.arraycopy(segments[1], 0, expected, 1000, 1000);
+        System.arraycopy(segments[2], 0, expected, 2000, 500);
+        assertArrayEquals(expected, joined, "the segments in order, without the last 100 octets of padding");
+    }
+
+    @Test
+    void segmentsReorderedOrMissingLeaveNothingOfTheirSubmission() throws Exception {
+        byte[][] segments = {random(1000), random(1000), random(600)};
+        Map<String, String> problems = Map.of(
+                "segment 1 does not match the SHA-256 the testimony gives for it",
+                bundle(segmentedVideo(segments, 2500), segmentParts(segments[1], segments[0], segments[2])).toString(),
+                "segment 3: " + FIRST + "/attachment-1-3.pgp is missing from the bundle",
+                bundle(segmentedVideo(segments, 2500), segmentParts(segments[0], segments[1])).toString());
+        for (Map.Entry<String, String> expected : problems.entrySet()) {
+            Path folder = Files.createDirectories(dir.resolve("case-" + expected.getKey().hashCode()));
+            List<CaseFolder.Outcome> outcomes = new CaseFolder(folder, decryptor).addBundle(Path.of(expected.getValue()));
+            CaseFolder.Outcome first = outcomes.stream().filter(o -> o.submissionId().equals(FIRST)).findFirst().orElseThrow();
+            assertEquals("attachment 1: " + expected.getKey(), first.problem());
+            assertFalse(Files.exists(folder.resolve("2026-11-27-" + FIRST)));
+        }
+    }
+
+    @Test
     void aSecondBundleWithTheSameSubmissionNeverOverwrites() throws Exception {
         Path bundle = bundle(MessageEncryptor.encrypt(office, PHOTO));
         Path folder = Files.createDirectory(dir.resolve("case"));
@@ -97,31 +136,60 @@ class CaseFolderTest {
         assertTrue(again.stream().allMatch(o -> o.problem().equals("already in the case folder; not overwritten")));
     }
 
-    /** A bundle of two submissions; the first has one attachment with the given ciphertext, the second none. */
-    private Path bundle(byte[] firstAttachment) throws Exception {
-        Path bundle = dir.resolve("bundle.zip");
+    private static TestimonyDocument.Attachment photo() throws Exception {
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(PHOTO));
-        List<BundleManifest.Submission> submissions = new java.util.ArrayList<>();
+        return new TestimonyDocument.Attachment(1, "../../etc/passwd <photo>.jpg", "image/jpeg", PHOTO.length, digest);
+    }
+
+    private static TestimonyDocument.Attachment segmentedVideo(byte[][] segments, long size) throws Exception {
+        List<String> digests = new ArrayList<>();
+        for (byte[] segment : segments) {
+            digests.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(segment)));
+        }
+        return new TestimonyDocument.Attachment(1, "video.mp4", "video/mp4", size, null, digests);
+    }
+
+    /** Each segment encrypted on its own, as attachment-1-1.pgp, attachment-1-2.pgp, ... in the order given. */
+    private static Map<String, byte[]> segmentParts(byte[]... segments) throws Exception {
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        for (int k = 1; k <= segments.length; k++) {
+            parts.put(PartName.segment(1, k).toString(), MessageEncryptor.encrypt(office, segments[k - 1]));
+        }
+        return parts;
+    }
+
+    private Path bundle(byte[] photoCiphertext) throws Exception {
+        return bundle(photo(), Map.of("attachment-1.pgp", photoCiphertext));
+    }
+
+    /** A bundle of two submissions; the first has one attachment with the given parts, the second none. */
+    private Path bundle(TestimonyDocument.Attachment attachment, Map<String, byte[]> attachmentParts) throws Exception {
+        Path bundle = Files.createTempFile(dir, "bundle-", ".zip");
+        List<BundleManifest.Submission> submissions = new ArrayList<>();
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bundle))) {
             for (String id : List.of(FIRST, SECOND)) {
-                byte[] attachment = id.equals(FIRST) ? firstAttachment : null;
-                List<TestimonyDocument.Attachment> manifest = attachment == null ? List.of()
-                        : List.of(new TestimonyDocument.Attachment(1, "../../etc/passwd <photo>.jpg", "image/jpeg", PHOTO.length, digest));
+                boolean first = id.equals(FIRST);
                 TestimonyDocument document = new TestimonyDocument("ru", "server",
                         List.of(TestimonyDocument.Answer.text("testimony", "Что случилось?", "Я бежал с лесозаготовок <script>alert(1)</script>")),
-                        manifest);
+                        first ? List.of(attachment) : List.of());
                 byte[] testimony = MessageEncryptor.encrypt(office, document.toJson());
-                put(zip, id + "/" + BundleManifest.TESTIMONY_PART, testimony);
-                List<BundleManifest.Part> parts = new java.util.ArrayList<>(List.of(new BundleManifest.Part(BundleManifest.TESTIMONY_PART, testimony.length)));
-                if (attachment != null) {
-                    put(zip, id + "/attachment-1.pgp", attachment);
-                    parts.add(new BundleManifest.Part("attachment-1.pgp", attachment.length));
+                put(zip, id + "/" + PartName.TESTIMONY, testimony);
+                List<BundleManifest.Part> parts = new ArrayList<>(List.of(new BundleManifest.Part(PartName.TESTIMONY.toString(), testimony.length)));
+                for (Map.Entry<String, byte[]> part : first ? attachmentParts.entrySet() : Map.<String, byte[]>of().entrySet()) {
+                    put(zip, id + "/" + part.getKey(), part.getValue());
+                    parts.add(new BundleManifest.Part(part.getKey(), part.getValue().length));
                 }
                 submissions.add(new BundleManifest.Submission(id, LocalDate.of(2026, 11, 27), "server", office.currentSubkey().keyId(), parts));
             }
             put(zip, BundleManifest.ENTRY_NAME, new BundleManifest(LocalDate.of(2026, 11, 27), submissions).toJson());
         }
         return bundle;
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
