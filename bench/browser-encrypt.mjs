@@ -4,7 +4,7 @@
 // same before; extraPssMB adds the page cache of mapped files (the attachment itself, which the kernel can drop).
 //
 // usage: node bench/browser-encrypt.mjs [--size MB] [--browsers firefox,chromium] [--variants pipeline,...]
-//                                      [--collect-garbage N]   (Chromium: a full GC every N chunks, to tell garbage
+//                                      [--collect-garbage N]   (Chromium: a full GC every N segments, to tell garbage
 //                                                               from memory the code holds)
 // Needs `mvn -B -q package -DskipTests` (or any build) first: it serves target/classes/static/js.
 

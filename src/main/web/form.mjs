@@ -115,7 +115,7 @@ function enhance(form, panel) {
         progress.encrypted(segment.plaintextLength);
         segments.push(segment.sha256);
         const field = `attachment-${part}-${segments.length}`;
-        await sending; // one segment goes up while the next one is encrypted
+        await sending; // one segment goes up while the next one is encrypted, and no further ahead
         sending = sendMessage(segment.message, token, (octets) => progress.sent(octets))
           .then((id) => uploads.push([field, id]));
       }

@@ -17,7 +17,7 @@ export class SendFailed extends Error {
 }
 
 /**
- * Sends a message (a Blob) as a new upload; resolves to the upload's id once every octet is acknowledged.
+ * Sends a message (a Uint8Array) as a new upload; resolves to the upload's id once every octet is acknowledged.
  * onAcknowledged(octets) tells how many more octets the server acknowledged.
  */
 export async function sendMessage(message, formToken, onAcknowledged) {
@@ -27,8 +27,8 @@ export async function sendMessage(message, formToken, onAcknowledged) {
     onAcknowledged(acknowledged - reported);
     reported = acknowledged;
   };
-  for (let offset = 0; offset < message.size; offset += CHUNK_SIZE) {
-    await sendChunk(id, offset, message.slice(offset, offset + CHUNK_SIZE), acknowledge);
+  for (let offset = 0; offset < message.length; offset += CHUNK_SIZE) {
+    await sendChunk(id, offset, message.subarray(offset, offset + CHUNK_SIZE), acknowledge);
   }
   return id;
 }
@@ -41,7 +41,7 @@ async function createUpload(formToken) {
 
 /** Sends one chunk, resuming from the server's offset until all of it is acknowledged. */
 async function sendChunk(id, offset, chunk, onAcknowledged) {
-  const end = offset + chunk.size;
+  const end = offset + chunk.length;
   let acknowledged = offset;
   while (acknowledged < end) {
     const from = acknowledged;
@@ -49,7 +49,7 @@ async function sendChunk(id, offset, chunk, onAcknowledged) {
       () => request(`/api/uploads/${id}?offset=${from}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/octet-stream' },
-        body: chunk.slice(from - offset),
+        body: chunk.subarray(from - offset),
       }),
       // After a failure the server may hold part of the chunk: ask how far it got.
       async () => { acknowledged = (await request(`/api/uploads/${id}`, { method: 'GET' })).offset; },

@@ -47,7 +47,7 @@ test('the testimony document is exactly its padded size and parses with its padd
 async function segmentsOf(file) {
   const segments = [];
   for await (const segment of encryptedSegments(file, publicKey)) {
-    segments.push({ ...segment, ciphertext: new Uint8Array(await segment.message.arrayBuffer()) });
+    segments.push({ ...segment, ciphertext: segment.message.slice() }); // a message is valid for two segments
   }
   return segments;
 }
@@ -89,6 +89,25 @@ test('a tampered segment fails its integrity check', async () => {
   const [segment] = await segmentsOf(new Blob([randomBytes(5000)]));
   segment.ciphertext[segment.ciphertext.length - 30] ^= 1;
   await assert.rejects(decrypt(segment.ciphertext));
+});
+
+test('a file whose stream is no byte stream is read as well, from chunks of any size', async () => {
+  const original = randomBytes(SEGMENT_SIZE + 100_000);
+  const chunked = {
+    size: original.length,
+    stream: () => new ReadableStream({
+      offset: 0,
+      pull(controller) {
+        const end = Math.min(original.length, this.offset + 1 + Math.floor(Math.random() * 300_000));
+        controller.enqueue(original.subarray(this.offset, end));
+        this.offset = end;
+        if (end === original.length) controller.close();
+      },
+    }),
+  };
+  const plaintexts = [];
+  for (const segment of await segmentsOf(chunked)) plaintexts.push(await decrypt(segment.ciphertext));
+  assert.deepEqual(Buffer.concat(plaintexts).subarray(0, original.length), original);
 });
 
 test('a file that changes size while it is read is refused', async () => {
