@@ -12,6 +12,7 @@ final class DeployFiles {
     static final Path TORRC = DEPLOY.resolve("torrc");
     static final Path UNIT = DEPLOY.resolve("intake-server.service");
     static final Path INSTALL = DEPLOY.resolve("install.sh");
+    static final Path CLASS_DATA_ARCHIVE = DEPLOY.resolve("class-data-archive.sh");
 
     private DeployFiles() {
     }

@@ -32,6 +32,7 @@ class InstallDryRunTest {
     private static final String AUTH_KEY = "BNCFAE3O2JNGHYHBWNJM54HPKY7RU54TSNTB55TAOUPUTDGYXQWA";
     private static final List<String> SYSTEM_PATHS = List.of("/etc/tor/torrc", "/etc/tor/torrc.before-testimony-intake",
             "/etc/systemd/system/intake-server.service", "/opt/testimony-intake/intake-server.jar",
+            "/opt/testimony-intake/intake-server.jsa",
             "/etc/testimony-intake/office.asc", "/var/lib/tor/admin-ssh/authorized_clients/admin.auth");
 
     @TempDir
@@ -44,7 +45,7 @@ class InstallDryRunTest {
     void inputs() throws IOException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path deploy = Files.createDirectory(dir.resolve("deploy"));
-        for (Path file : List.of(DeployFiles.INSTALL, DeployFiles.TORRC, DeployFiles.UNIT)) {
+        for (Path file : List.of(DeployFiles.INSTALL, DeployFiles.CLASS_DATA_ARCHIVE, DeployFiles.TORRC, DeployFiles.UNIT)) {
             Files.copy(file, deploy.resolve(file.getFileName()));
         }
         jar = Files.writeString(dir.resolve("intake-server.jar"), "stands in for the jar: a dry run only compares it");
@@ -74,6 +75,7 @@ class InstallDryRunTest {
         assertTrue(plan.contains(" --bind 127.0.0.1 --port 8123\n"), plan);
         assertTrue(plan.contains("install -m 0640 -o root -g intake " + publicCert + " /etc/testimony-intake/office.asc"),
                 plan);
+        assertTrue(plan.contains("would make /opt/testimony-intake/intake-server.jsa: a training run"), plan);
         String fingerprint = Fingerprints.grouped(
                 OfficeCertificate.parse(Files.readAllBytes(publicCert)).primaryFingerprint());
         assertTrue(plan.contains("Office key fingerprint (compare with the printed one from the key ceremony): "

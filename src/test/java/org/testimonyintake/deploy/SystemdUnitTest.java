@@ -72,5 +72,8 @@ class SystemdUnitTest {
         String execStart = lines.stream().filter(line -> line.startsWith("ExecStart=")).findFirst().orElseThrow();
         assertTrue(execStart.endsWith(" -jar /opt/testimony-intake/intake-server.jar serve --key /etc/testimony-intake/office.asc"
                 + " --data /var/lib/testimony-intake --bind 127.0.0.1 --port 8080"), execStart);
+        // The archive install.sh makes (InstallDryRunTest); without it the JVM starts all the same (ClassDataArchiveIT).
+        assertTrue(execStart.contains(" -XX:SharedArchiveFile=/opt/testimony-intake/intake-server.jsa "), execStart);
+        assertFalse(execStart.contains("-Xshare:on"), "a missing or stale archive must not stop the server: " + execStart);
     }
 }
