@@ -40,6 +40,7 @@ public final class CaseFolder {
     private static final String ATTACHMENTS = "attachments";
     /** Where each segment of an attachment is decrypted before it is checked and appended. */
     private static final String SEGMENT_FILE = ".segment";
+    private static final long MIN_PADDED_SIZE = 16384;
     private static final int MAX_ATTACHMENT_NAME_CODE_POINTS = 100;
 
     private final Path folder;
@@ -110,7 +111,8 @@ public final class CaseFolder {
     /** Returns null when every part decrypted and matched the testimony's manifest, else what went wrong. */
     private String assemble(ZipFile zip, BundleManifest.Submission submission, Path into) throws IOException {
         Path testimonyFile = into.resolve(TESTIMONY_FILE);
-        String problem = decryptPart(zip, submission, PartName.TESTIMONY, testimonyFile);
+        String problem = decryptPart(zip, submission, PartName.TESTIMONY, testimonyFile,
+                TestimonyDocument.MAX_DOCUMENT_BYTES);
         if (problem != null) {
             return problem;
         }
@@ -128,7 +130,8 @@ public final class CaseFolder {
         for (TestimonyDocument.Attachment attachment : document.attachments()) {
             Path file = into.resolve(ATTACHMENTS).resolve(attachmentFileName(attachment));
             problem = attachment.segmented() ? joinSegments(zip, submission, attachment, file, into.resolve(SEGMENT_FILE))
-                    : decryptPart(zip, submission, PartName.wholeAttachment(attachment.part()), file);
+                    : decryptPart(zip, submission, PartName.wholeAttachment(attachment.part()), file,
+                            maxPlaintextBytes(attachment));
             if (problem == null) {
                 problem = cutPaddingAndCheck(file, attachment);
             }
@@ -139,15 +142,15 @@ public final class CaseFolder {
         return null;
     }
 
-    private String decryptPart(ZipFile zip, BundleManifest.Submission submission, PartName part, Path target)
-            throws IOException {
+    private String decryptPart(ZipFile zip, BundleManifest.Submission submission, PartName part, Path target,
+                               long maxPlaintextBytes) throws IOException {
         String entryName = submission.id() + "/" + part;
         ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
             return entryName + " is missing from the bundle";
         }
         try (InputStream message = zip.getInputStream(entry)) {
-            decryptor.decrypt(message, target);
+            decryptor.decrypt(message, target, maxPlaintextBytes);
             return null;
         } catch (DecryptionException e) {
             return e.getMessage();
@@ -160,9 +163,10 @@ public final class CaseFolder {
      */
     private String joinSegments(ZipFile zip, BundleManifest.Submission submission, TestimonyDocument.Attachment attachment,
                                 Path file, Path segmentFile) throws IOException {
+        long left = maxPlaintextBytes(attachment);
         try (OutputStream joined = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             for (PartName segment : attachment.partNames()) {
-                String problem = decryptPart(zip, submission, segment, segmentFile);
+                String problem = decryptPart(zip, submission, segment, segmentFile, left);
                 if (problem != null) {
                     return "segment " + segment.segment() + ": " + problem;
                 }
@@ -170,6 +174,7 @@ public final class CaseFolder {
                 try (InputStream plaintext = new DigestInputStream(Files.newInputStream(segmentFile), sha256)) {
                     plaintext.transferTo(joined);
                 }
+                left -= Files.size(segmentFile);
                 Files.delete(segmentFile);
                 if (!HexFormat.of().formatHex(sha256.digest()).equals(attachment.segments().get(segment.segment() - 1))) {
                     return "segment " + segment.segment() + " does not match the SHA-256 the testimony gives for it";
@@ -177,6 +182,14 @@ public final class CaseFolder {
             }
         }
         return null;
+    }
+
+    /**
+     * The most plaintext an attachment's messages may hold: its size and the padding a browser may add (at most 12 %,
+     * at least to 16 KiB; FORMAT.md section 9). Without it a compressed message could fill the office's disk.
+     */
+    private static long maxPlaintextBytes(TestimonyDocument.Attachment attachment) {
+        return attachment.size() + Math.max(MIN_PADDED_SIZE, attachment.size() / 8);
     }
 
     /**

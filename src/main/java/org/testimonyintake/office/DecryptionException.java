@@ -12,7 +12,8 @@ public class DecryptionException extends Exception {
         NOT_FOR_THIS_KEY("not encrypted to this office key"),
         NOT_INTEGRITY_PROTECTED("the message has no integrity protection (no MDC), so it is refused"),
         INTEGRITY_FAILURE("integrity check failed: the message was modified or is truncated"),
-        NOT_ONE_LITERAL("the message does not hold exactly one piece of data");
+        NOT_ONE_LITERAL("the message does not hold exactly one piece of data"),
+        TOO_LARGE("the plaintext is larger than the testimony allows for it (compressed data?), so it is refused");
 
         private final String message;
 

@@ -48,6 +48,14 @@ public final class MessageDecryptor {
 
     /** Decrypts {@code message} into a new file {@code target}, which must not exist yet. */
     public void decrypt(InputStream message, Path target) throws DecryptionException, IOException {
+        decrypt(message, target, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, refusing a plaintext of more than {@code maxPlaintextBytes}: a compressed message (gpg compresses by
+     * default) can expand a thousandfold and fill the office's disk.
+     */
+    public void decrypt(InputStream message, Path target, long maxPlaintextBytes) throws DecryptionException, IOException {
         // The atomic move below is rename(2), which would silently replace an earlier decryption.
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString());
@@ -55,7 +63,7 @@ public final class MessageDecryptor {
         Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".decrypting-", ".partial");
         try {
             try (OutputStream plaintext = Files.newOutputStream(temporary)) {
-                decrypt(message, plaintext);
+                decrypt(message, plaintext, maxPlaintextBytes);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -68,6 +76,11 @@ public final class MessageDecryptor {
      * returns normally, since the integrity check happens at the end.
      */
     public void decrypt(InputStream message, OutputStream plaintext) throws DecryptionException, IOException {
+        decrypt(message, plaintext, Long.MAX_VALUE);
+    }
+
+    private void decrypt(InputStream message, OutputStream plaintext, long maxPlaintextBytes)
+            throws DecryptionException, IOException {
         PGPObjectFactory packets = openPackets(message);
         PGPEncryptedDataList encryptedData = readEncryptedDataList(packets);
         Recipient recipient = findRecipient(encryptedData);
@@ -77,7 +90,7 @@ public final class MessageDecryptor {
         try {
             InputStream clear = recipient.data().getDataStream(recipient.decryptor());
             copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
-                    new PlaintextOutput(plaintext));
+                    new PlaintextOutput(plaintext, maxPlaintextBytes));
             if (!recipient.data().verify()) {
                 throw new DecryptionException(Reason.INTEGRITY_FAILURE);
             }
@@ -87,13 +100,18 @@ public final class MessageDecryptor {
             }
         } catch (PlaintextOutput.WriteFailure e) {
             throw e.getCause(); // a full disk says nothing about the message
+        } catch (PlaintextOutput.TooLarge e) {
+            throw new DecryptionException(Reason.TOO_LARGE);
         } catch (PGPException | IOException | RuntimeException e) {
             // BC reports a bad MDC, a bad AEAD tag and truncation as IOExceptions of the decrypted stream.
             throw new DecryptionException(Reason.INTEGRITY_FAILURE);
         }
     }
 
-    /** Marks failures to write the plaintext, so they are not taken for failures of the message. */
+    /**
+     * Counts the plaintext against its limit, and marks failures to write it, so they are not taken for failures of
+     * the message.
+     */
     private static final class PlaintextOutput extends FilterOutputStream {
         static final class WriteFailure extends IOException {
             private static final long serialVersionUID = 1L;
@@ -108,21 +126,28 @@ public final class MessageDecryptor {
             }
         }
 
-        PlaintextOutput(OutputStream out) {
+        static final class TooLarge extends IOException {
+            private static final long serialVersionUID = 1L;
+        }
+
+        private long left;
+
+        PlaintextOutput(OutputStream out, long maxBytes) {
             super(out);
+            this.left = maxBytes;
         }
 
         @Override
         public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                throw new WriteFailure(e);
-            }
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (len > left) {
+                throw new TooLarge();
+            }
+            left -= len;
             try {
                 out.write(b, off, len);
             } catch (IOException e) {

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,23 @@ class CaseFolderTest {
             assertEquals("attachment 1: " + expected.getKey(), first.problem());
             assertFalse(Files.exists(folder.resolve("2026-11-27-" + FIRST)));
         }
+    }
+
+    @Test
+    void anAttachmentFarLargerThanItsTestimonySaysIsRefusedAsItIsDecrypted() throws Exception {
+        byte[] small = random(10);
+        byte[] huge = Arrays.copyOf(small, 10 + 16384 + 1); // what a compressed message could expand to, in small
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(small));
+        Path bundle = bundle(new TestimonyDocument.Attachment(1, "a.bin", "application/octet-stream", 10, digest),
+                Map.of("attachment-1.pgp", MessageEncryptor.encrypt(office, huge)));
+        Path folder = Files.createDirectory(dir.resolve("case"));
+
+        List<CaseFolder.Outcome> outcomes = new CaseFolder(folder, decryptor).addBundle(bundle);
+
+        CaseFolder.Outcome first = outcomes.stream().filter(o -> o.submissionId().equals(FIRST)).findFirst().orElseThrow();
+        assertEquals("attachment 1: " + new DecryptionException(DecryptionException.Reason.TOO_LARGE).getMessage(),
+                first.problem());
+        assertFalse(Files.exists(folder.resolve("2026-11-27-" + FIRST)));
     }
 
     @Test
