@@ -4,18 +4,22 @@
 # launch to the first 200 answer. Then a few requests (landing in three languages, form, key, stylesheet, one
 # JavaScript-off submission), 3 s of rest, and the resident memory (VmRSS). Goals: first 200 under 1.5 s (median),
 # idle RSS under 150 MB (10^6 octets). Configurations:
-#   default            java -jar, default heap settings (as deploy/ runs it)
-#   xmx64m             -Xmx64m
-#   appcds             default + an application class-data archive made by one training run here (JDK 17:
-#                      -XX:ArchiveClassesAtExit once, then -XX:SharedArchiveFile): what a fix of start-up would give
-#   trim-native-heap   default + glibc malloc memory given back every second (JDK 17.0.9+, experimental flag): what
-#                      C2's freed compiler memory costs in idle RSS
-# Usage: bench/intake-startup.sh [RUNS=5] [EXTRA_JVM_OPTIONS...]   (extra options go to every server)
+#   default        java -jar: the JVM's own choices on this machine, for comparison
+#   unit-options   the JVM options of deploy/intake-server.service, its class-data archive missing: how the server
+#                  starts until install.sh has made one, or after a Java update made it stale
+#   deployed       the unit's JVM options with a class-data archive made as install.sh makes it, by the same function
+#                  (deploy/class-data-archive.sh): a training run of this jar, then -XX:SharedArchiveFile
+# Usage: bench/intake-startup.sh [RUNS=5] [EXTRA_JVM_OPTIONS...]   (extra options go to every measured server, after
+# the configuration's own, not to the training run)
 # shellcheck source=bench/intake-lib.sh
 source "$(dirname "$0")/intake-lib.sh"
+# shellcheck source=deploy/class-data-archive.sh
+source deploy/class-data-archive.sh
 runs=${1:-5}
 shift || true
 extra=("$@")
+readonly unit=deploy/intake-server.service
+readonly configurations=(default unit-options deployed)
 
 bench_build
 bench_office_key
@@ -46,39 +50,29 @@ probe() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# jvm CONFIGURATION: the java command and its options, one per line.
+jvm() {
+  case $1 in
+    default) echo java ;;
+    unit-options) deployed_java "$unit" "$WORK/missing.jsa" ;;
+    deployed) deployed_java "$unit" "$WORK/intake-server.jsa" ;;
+  esac
+}
+
 machine_load before
 : > "$WORK/figures"
-# The training run of the appcds configuration: start, the same requests, stop; the JVM writes the archive at exit.
-train_port=$(free_port)
-java "${extra[@]}" -XX:ArchiveClassesAtExit="$WORK/app.jsa" -jar "$SERVER_JAR" serve --key "$WORK/office.asc" \
-  --data "$WORK/data-training" --port "$train_port" > "$WORK/training.log" 2>&1 &
-SERVER_PID=$!
-for ((i = 0; i < 600; i++)); do probe "$train_port" && break; sleep 0.05; done
-SERVER_URL=http://127.0.0.1:$train_port/
-curl -fsS -o /dev/null "${SERVER_URL}form" && curl -fsS -o /dev/null "${SERVER_URL}key"
-curl -fsS -o /dev/null -F "form-token=$(form_token)" -F "testimony=Training run, throwaway." "${SERVER_URL}submit"
-server_stop
-rm -rf "$WORK/data-training"
-[ -s "$WORK/app.jsa" ] || { cat "$WORK/training.log"; echo "no class-data archive was written"; exit 1; }
+make_class_data_archive "$WORK/intake-server.jsa" "$SERVER_JAR" "$WORK/office.asc" "$unit"
 
-declare -A options=(
-  [default]=""
-  [xmx64m]="-Xmx64m"
-  [appcds]="-XX:SharedArchiveFile=$WORK/app.jsa"
-  [trim-native-heap]="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000"
-)
 # Round robin over the configurations, so that a change in the machine's load hits all of them alike.
 for ((run = 1; run <= runs; run++)); do
-  for heap in default xmx64m appcds trim-native-heap; do
-    jvm=("${extra[@]}")
-    # shellcheck disable=SC2206 # split on purpose: several options
-    jvm+=(${options[$heap]})
+  for configuration in "${configurations[@]}"; do
+    mapfile -t java < <(jvm "$configuration")
     port=$(free_port)
-    log=$WORK/startup.$heap.$run.log
+    log=$WORK/startup.$configuration.$run.log
     : > "$log"
     start=$(now_ms)
-    java "${jvm[@]}" -jar "$SERVER_JAR" serve --key "$WORK/office.asc" --data "$WORK/data-$run" --port "$port" \
-      > "$log" 2>&1 &
+    "${java[@]}" "${extra[@]}" -jar "$SERVER_JAR" serve --key "$WORK/office.asc" --data "$WORK/data-$run" \
+      --port "$port" > "$log" 2>&1 &
     SERVER_PID=$!
     listening='' first=''
     for ((i = 0; i < 6000; i++)); do # at most 30 s
@@ -101,15 +95,18 @@ for ((run = 1; run <= runs; run++)); do
     rss_idle=$(rss_mb "$SERVER_PID")
     server_stop
     rm -rf "$WORK/data-$run"
-    echo "$heap run $run: 'listening on' after $listening ms, first 200 after $first ms (CPU $cpu_first s);" \
+    echo "$configuration run $run: 'listening on' after $listening ms, first 200 after $first ms (CPU $cpu_first s);" \
       "RSS at first 200 $rss_first MB, idle after requests $rss_idle MB"
-    { echo "$heap.first_200_ms $first"; echo "$heap.listening_line_ms $listening"; echo "$heap.cpu_at_first_200_s $cpu_first"
-      echo "$heap.rss_idle_MB $rss_idle"; echo "$heap.rss_at_first_200_MB $rss_first"; } >> "$WORK/figures"
+    { echo "$configuration.first_200_ms $first"; echo "$configuration.listening_line_ms $listening"
+      echo "$configuration.cpu_at_first_200_s $cpu_first"; echo "$configuration.rss_idle_MB $rss_idle"
+      echo "$configuration.rss_at_first_200_MB $rss_first"; } >> "$WORK/figures"
   done
 done
 machine_load after
 echo
 echo "start-up: launch to first 200 on GET /, fresh data directory each time; idle RSS after a few requests${extra[*]:+; JVM options: ${extra[*]}}"
-for heap in default xmx64m appcds trim-native-heap; do echo "  $heap: java ${options[$heap]} -jar intake-server.jar serve"; done
+for configuration in "${configurations[@]}"; do
+  echo "  $configuration: $(jvm "$configuration" | tr '\n' ' ')-jar intake-server.jar serve"
+done
 summarize "$WORK/figures"
 machine_facts
