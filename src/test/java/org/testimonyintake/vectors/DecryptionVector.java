@@ -16,7 +16,8 @@ import org.testimonyintake.office.DecryptionException.Reason;
 /**
  * One test vector file: {@code key: value} header lines, a blank line, then the message, as ASCII armor or as base64
  * of the binary message ({@code encoding:} says which). {@code expect:} is {@code success} or a decryption failure
- * reason in words ("integrity failure"); a success names the plaintext by {@code plaintext-sha256:}.
+ * reason in words ("integrity failure"); a success names the plaintext by {@code plaintext-sha256:}. An optional
+ * {@code max-plaintext-bytes:} is the most plaintext the reader is told to allow.
  */
 record DecryptionVector(String name, Map<String, String> headers, byte[] message) {
     static final String FILE_SUFFIX = ".vector";
@@ -75,6 +76,10 @@ record DecryptionVector(String name, Map<String, String> headers, byte[] message
 
     String plaintextSha256() {
         return headers.get("plaintext-sha256");
+    }
+
+    long maxPlaintextBytes() {
+        return Long.parseLong(headers.getOrDefault("max-plaintext-bytes", String.valueOf(Long.MAX_VALUE)));
     }
 
     /** NOT_FOR_THIS_KEY is written "not for this key" in vector files. */

@@ -115,7 +115,7 @@ class DecryptionVectorsTest {
             Path target = directory.resolve("testimony");
             Optional<Reason> expectedFailure = vector.expectedFailure();
             try {
-                decryptor.decrypt(new ByteArrayInputStream(vector.message()), target);
+                decryptor.decrypt(new ByteArrayInputStream(vector.message()), target, vector.maxPlaintextBytes());
             } catch (DecryptionException e) {
                 if (expectedFailure.isEmpty()) {
                     return Optional.of(vector.name() + ": expected success, failed with " + e.reason());

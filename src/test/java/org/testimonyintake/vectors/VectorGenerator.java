@@ -43,6 +43,7 @@ public final class VectorGenerator {
     private static final String PASSPHRASE = "TEST-ONLY passphrase of the committed test vector key";
     /** Length of the encrypted MDC packet that ends every SEIPDv1 message: 2 header octets and a SHA-1 digest. */
     private static final int MDC_LENGTH = 22;
+    private static final long BOMB_LIMIT = 1 << 20;
 
     private static final byte[] KOREAN = "강제노동 벌목장에서 도망쳤다.\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] RUSSIAN = "Я бежал с лесозаготовок. Нас было двенадцать.\n".getBytes(StandardCharsets.UTF_8);
@@ -132,6 +133,10 @@ public final class VectorGenerator {
                 + " decompressor or the MDC must refuse it", Reason.INTEGRITY_FAILURE,
                 "gpg-compressed with bit 0 flipped 5 bytes before the MDC",
                 flipBit(compressed, compressed.length - MDC_LENGTH - 5));
+        failure("gpg-compressed-bomb", "8 MiB of zeros that gpg compressed to a few KiB: a reader told to allow"
+                + " 1 MiB of plaintext must stop there", Reason.TOO_LARGE, "gpg --trust-model always --recipient"
+                + " OFFICE --encrypt, of 8 MiB of zeros", gpg(gpg, plaintextFile("zeros", new byte[8 << 20]),
+                "--recipient", office, "--encrypt"), BOMB_LIMIT);
         try (GnuPG symmetric = GnuPG.createIn(scratch, "a shared secret")) {
             failure("gpg-symmetric", "encrypted with a passphrase only (gpg --symmetric), no PKESK at all",
                     Reason.NOT_FOR_THIS_KEY, "gpg --symmetric", gpg(symmetric, korean, "--symmetric"));
@@ -205,22 +210,30 @@ public final class VectorGenerator {
 
     private void success(String name, String description, byte[] plaintext, String madeBy, byte[] message)
             throws IOException {
-        write(name, description, DecryptionVector.SUCCESS, DecryptionVector.sha256(plaintext), madeBy, message);
+        write(name, description, DecryptionVector.SUCCESS, DecryptionVector.sha256(plaintext), madeBy, message, null);
     }
 
     private void failure(String name, String description, Reason expected, String madeBy, byte[] message)
             throws IOException {
-        write(name, description, DecryptionVector.words(expected), null, madeBy, message);
+        failure(name, description, expected, madeBy, message, null);
+    }
+
+    private void failure(String name, String description, Reason expected, String madeBy, byte[] message,
+                         Long maxPlaintextBytes) throws IOException {
+        write(name, description, DecryptionVector.words(expected), null, madeBy, message, maxPlaintextBytes);
     }
 
     /** Armored messages are kept as they are; binary ones are written in base64. */
     private void write(String name, String description, String expect, String plaintextSha256, String madeBy,
-            byte[] message) throws IOException {
+            byte[] message, Long maxPlaintextBytes) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("description", description);
         headers.put("expect", expect);
         if (plaintextSha256 != null) {
             headers.put("plaintext-sha256", plaintextSha256);
+        }
+        if (maxPlaintextBytes != null) {
+            headers.put("max-plaintext-bytes", maxPlaintextBytes.toString());
         }
         headers.put("made-by", madeBy);
         boolean armored = new String(message, StandardCharsets.ISO_8859_1).startsWith("-----BEGIN PGP ");
