@@ -103,6 +103,7 @@ export async function* encryptedSegments(file, key) {
   const session = await sessionFor(key);
   const source = new PaddedFile(file);
   let plaintext = new Uint8Array(SEGMENT_BUFFER_SIZE);
+  // Up to 3 octets in front (see encryptSegment), the headers, then as much as the segment's buffer holds.
   const messageSize = 3 + session.keyPackets.length + SEIPD_HEADER_LENGTH + SEGMENT_BUFFER_SIZE;
   const messages = [new Uint8Array(messageSize), new Uint8Array(messageSize)];
   try {
