@@ -30,6 +30,11 @@ public final class FormToken {
 
     private final SecretKeySpec key;
     private final Clock clock;
+    /** The tokens of the current UTC day and the one before: computed once a day, not for every request. */
+    private volatile DayTokens tokens;
+
+    private record DayTokens(LocalDate today, String issuedToday, String issuedYesterday) {
+    }
 
     FormToken(byte[] key, Clock clock) {
         this.key = new SecretKeySpec(key, ALGORITHM);
@@ -67,7 +72,7 @@ public final class FormToken {
 
     /** The token for a form served now. */
     public String issue() {
-        return forDate(today());
+        return tokens().issuedToday();
     }
 
     /** True if the token was issued today or yesterday (UTC); compared in constant time. */
@@ -76,13 +81,20 @@ public final class FormToken {
             return false;
         }
         byte[] given = token.getBytes(StandardCharsets.US_ASCII);
-        LocalDate today = today();
-        return MessageDigest.isEqual(given, forDate(today).getBytes(StandardCharsets.US_ASCII))
-                | MessageDigest.isEqual(given, forDate(today.minusDays(1)).getBytes(StandardCharsets.US_ASCII));
+        DayTokens valid = tokens();
+        return MessageDigest.isEqual(given, valid.issuedToday().getBytes(StandardCharsets.US_ASCII))
+                | MessageDigest.isEqual(given, valid.issuedYesterday().getBytes(StandardCharsets.US_ASCII));
     }
 
-    private LocalDate today() {
-        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    /** Two threads may both compute a new day's tokens; they compute the same. */
+    private DayTokens tokens() {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        DayTokens current = tokens;
+        if (current == null || !current.today().equals(today)) {
+            current = new DayTokens(today, forDate(today), forDate(today.minusDays(1)));
+            tokens = current;
+        }
+        return current;
     }
 
     private String forDate(LocalDate date) {

@@ -39,6 +39,46 @@ class FormTokenTest {
     }
 
     @Test
+    void oneRunningServerFollowsTheDate(@TempDir Path data) throws IOException {
+        MovingClock clock = new MovingClock(LATE_MONDAY);
+        FormToken tokens = FormToken.openOrCreate(data, clock);
+        String monday = tokens.issue();
+        clock.now = Instant.parse("2026-03-03T00:00:01Z");
+        String tuesday = tokens.issue();
+        assertNotEquals(monday, tuesday);
+        assertEquals(at(data, clock.now).issue(), tuesday);
+        assertTrue(tokens.isValid(monday));
+        assertTrue(tokens.isValid(tuesday));
+        clock.now = Instant.parse("2026-03-04T00:00:01Z");
+        assertFalse(tokens.isValid(monday));
+        assertTrue(tokens.isValid(tuesday));
+    }
+
+    /** A clock whose time the test sets, as days pass for a running server. */
+    private static final class MovingClock extends Clock {
+        Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return zone.equals(ZoneOffset.UTC) ? this : Clock.fixed(now, zone);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void refusesGarbageAndOtherServersTokens(@TempDir Path data, @TempDir Path otherData) throws IOException {
         FormToken tokens = at(data, LATE_MONDAY);
         assertFalse(tokens.isValid(null));
