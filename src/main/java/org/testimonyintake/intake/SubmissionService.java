@@ -217,7 +217,7 @@ public final class SubmissionService {
             return receiving.run();
         } catch (MultipartForm.UncheckedRequestFailure e) {
             throw refusalFor(e.getCause());
-        } catch (MultipartForm.RequestBrokeOff | MultipartForm.RequestTooLarge | org.apache.commons.fileupload2.core.FileUploadException e) {
+        } catch (MultipartForm.RequestBrokeOff | MultipartForm.RequestTooLarge | MultipartForm.MalformedForm e) {
             throw refusalFor(e);
         }
     }
