@@ -265,8 +265,10 @@ public final class SubmissionService {
         }
         MessageDigest sha256 = sha256();
         long size = 0;
+        // Encryption runs on a thread of its own, beside this one's reading, parsing and hashing: two cores, not one.
         try (OutputStream stored = submission.createPart(PartName.wholeAttachment(number).toString());
-             OutputStream encrypted = new DigestOutputStream(MessageEncryptor.open(certificate, stored), sha256)) {
+             OutputStream encrypted = new DigestOutputStream(new HandOffOutputStream(
+                     MessageEncryptor.open(certificate, stored), "attachment-encryption"), sha256)) {
             byte[] buffer = new byte[COPY_BUFFER];
             for (int n; (n = content.read(buffer)) >= 0; ) {
                 size += n;

@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.intake.FormPart;
+import org.testimonyintake.intake.HandOffOutputStream;
 import org.testimonyintake.intake.MultipartForm;
 
 /**
@@ -29,7 +30,9 @@ import org.testimonyintake.intake.MultipartForm;
  *   <li>{@code sha-1}: the JDK's SHA-1 alone (SEIPDv1's MDC hashes every plaintext octet)</li>
  *   <li>{@code sha-256}: the JDK's SHA-256 alone (the manifest's hash of each attachment)</li>
  *   <li>{@code message-encryptor}: MessageEncryptor alone</li>
- *   <li>{@code encryptor+sha-256}: both, as SubmissionService.encryptAttachment runs them</li>
+ *   <li>{@code encryptor+sha-256}: both, on one thread</li>
+ *   <li>{@code handoff-encryptor+sha-256}: both, as SubmissionService.encryptAttachment runs them: hashing on the
+ *       writing thread, encryption on its own (HandOffOutputStream)</li>
  *   <li>{@code multipart-form}: MultipartForm (Jetty's multipart parser) reading one file part of that size from an
  *       in-memory body: the parsing the server does before encrypting</li>
  *   <li>{@code boundary-horspool}: a bare Boyer-Moore-Horspool search for the same part's closing delimiter over the
@@ -61,6 +64,9 @@ public final class EncryptBench {
         measure("message-encryptor", bytes, rounds, block, out -> MessageEncryptor.open(office, out));
         measure("encryptor+sha-256", bytes, rounds, block, out -> new DigestOutputStream(
                 MessageEncryptor.open(office, out), MessageDigest.getInstance("SHA-256")));
+        measure("handoff-encryptor+sha-256", bytes, rounds, block, out -> new DigestOutputStream(
+                new HandOffOutputStream(MessageEncryptor.open(office, out), "bench-encryption"),
+                MessageDigest.getInstance("SHA-256")));
         measureParser("multipart-form", bytes, rounds, block, EncryptBench::parseWithMultipartForm);
         measureParser("boundary-horspool", bytes, rounds, block, EncryptBench::scanWithHorspool);
     }
@@ -208,7 +214,7 @@ public final class EncryptBench {
         int rounds = rates.length;
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
-        System.out.printf("%-20s %5d MB: median %6.0f MB/s, spread %.0f .. %.0f (%d rounds)%n", name,
+        System.out.printf("%-26s %5d MB: median %6.0f MB/s, spread %.0f .. %.0f (%d rounds)%n", name,
                 bytes / 1_000_000, sorted[rounds / 2], sorted[0], sorted[rounds - 1], rounds);
         System.out.printf("figure %s.MB_per_s %.1f%n", name, sorted[rounds / 2]);
     }
