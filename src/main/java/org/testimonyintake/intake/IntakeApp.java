@@ -86,6 +86,7 @@ public final class IntakeApp {
         routes.get(BrowserScripts.PATH + "{file}", pages::script);
         routes.exception(SubmissionRefused.class, errors::refused);
         routes.exception(UploadRefused.class, uploads::refused);
+        routes.exception(RequestBrokeOff.class, uploads::brokeOff);
         routes.exception(OfficeKeyUnavailable.class, errors::unavailable);
         routes.exception(Exception.class, errors::internal);
         routes.error(404, errors::notFound);

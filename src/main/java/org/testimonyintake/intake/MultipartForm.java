@@ -31,15 +31,6 @@ public final class MultipartForm implements Iterator<FormPart> {
     private static final String FORM_DATA_TYPE = "multipart/form-data";
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
-    /** Thrown when reading the request itself fails: the source's upload broke off or went silent. */
-    static final class RequestBrokeOff extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        RequestBrokeOff(IOException cause) {
-            super(cause);
-        }
-    }
-
     /** Thrown when the request as a whole passes {@link Limits#maxRequestBytes()}. */
     static final class RequestTooLarge extends IOException {
         private static final long serialVersionUID = 1L;

@@ -217,7 +217,7 @@ public final class SubmissionService {
             return receiving.run();
         } catch (MultipartForm.UncheckedRequestFailure e) {
             throw refusalFor(e.getCause());
-        } catch (MultipartForm.RequestBrokeOff | MultipartForm.RequestTooLarge | MultipartForm.MalformedForm e) {
+        } catch (RequestBrokeOff | MultipartForm.RequestTooLarge | MultipartForm.MalformedForm e) {
             throw refusalFor(e);
         }
     }
@@ -226,7 +226,7 @@ public final class SubmissionService {
         if (requestFailure instanceof MultipartForm.RequestTooLarge) {
             return new SubmissionRefused(Reason.REQUEST_TOO_LARGE);
         }
-        if (requestFailure instanceof MultipartForm.RequestBrokeOff) {
+        if (requestFailure instanceof RequestBrokeOff) {
             return new SubmissionRefused(Reason.UPLOAD_INTERRUPTED);
         }
         return new SubmissionRefused(Reason.MALFORMED_FORM);

@@ -37,13 +37,18 @@ final class UploadController {
             json(ctx, 400, "{\"error\":\"offset\"}");
             return;
         }
-        long acknowledged = uploads.append(ctx.pathParam("id"), offset, ctx.req().getInputStream());
+        long acknowledged = uploads.append(ctx.pathParam("id"), offset, RequestBrokeOff.marking(ctx.req().getInputStream()));
         json(ctx, 200, "{\"offset\":" + acknowledged + "}");
     }
 
     /** {@code GET /api/uploads/{id}}: the acknowledged offset, to resume from. */
     void offset(Context ctx) throws Exception {
         json(ctx, 200, "{\"offset\":" + uploads.offset(ctx.pathParam("id")) + "}");
+    }
+
+    /** A chunk that broke off: what arrived of it is kept, and the sender, if still there, asks for the offset. */
+    void brokeOff(RequestBrokeOff e, Context ctx) {
+        json(ctx, 400, "{\"error\":\"broke-off\"}");
     }
 
     void refused(UploadRefused refusal, Context ctx) {

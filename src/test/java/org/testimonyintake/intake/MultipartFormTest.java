@@ -147,7 +147,7 @@ class MultipartFormTest {
             }
         };
         IOException failure = failureOf(breaking, 1_000_000);
-        assertInstanceOf(MultipartForm.RequestBrokeOff.class, failure);
+        assertInstanceOf(RequestBrokeOff.class, failure);
         assertEquals("idle timeout", failure.getCause().getMessage());
     }
 
