@@ -308,12 +308,12 @@ class SubmissionServiceTest {
     }
 
     static List<Path> filesContaining(Path root, String marker) throws IOException {
-        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        // ISO-8859-1 maps every octet to one character, so this is a search for the marker's UTF-8 octets.
+        String needle = new String(marker.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         List<Path> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                byte[] content = Files.readAllBytes(file);
-                if (indexOf(content, needle) >= 0) {
+                if (new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(needle)) {
                     found.add(file);
                 }
             }
@@ -321,18 +321,6 @@ class SubmissionServiceTest {
         return found;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     @Test
     void sanityOfTheMarkerScan() throws IOException {
