@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public record PartName(int attachment, int segment) implements Comparable<PartName> {
     public static final PartName TESTIMONY = new PartName(0, 0);
     /** The form field that carries the testimony document in a JavaScript-on request. */
-    public static final String TESTIMONY_FIELD = "testimony";
+    private static final String TESTIMONY_FIELD = "testimony";
 
     private static final String TESTIMONY_FILE = "testimony.json.pgp";
     private static final String EXTENSION = ".pgp";
