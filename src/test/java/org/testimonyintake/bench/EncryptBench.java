@@ -17,9 +17,9 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
-import org.testimonyintake.intake.FormPart;
-import org.testimonyintake.intake.HandOffOutputStream;
-import org.testimonyintake.intake.MultipartForm;
+import org.testimonyintake.intake.submission.FormPart;
+import org.testimonyintake.intake.submission.HandOffOutputStream;
+import org.testimonyintake.intake.web.MultipartForm;
 
 /**
  * What the JavaScript-off path does to an attachment's plaintext, from memory, without HTTP or disk

@@ -9,14 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Just enough HTML reading for tests: start tags with their attributes, and text as jte escapes it. */
-final class Html {
+public final class Html {
     private static final Pattern START_TAG =
             Pattern.compile("<([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>");
     private static final Pattern ATTRIBUTE = Pattern.compile(
             "([^\\s\"'>/=]+)(?:\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"'>]+)))?");
 
-    record Tag(String name, Map<String, String> attributes) {
-        String attribute(String name) {
+    public record Tag(String name, Map<String, String> attributes) {
+        public String attribute(String name) {
             return attributes.get(name);
         }
     }
@@ -24,7 +24,7 @@ final class Html {
     private Html() {
     }
 
-    static List<Tag> startTags(String html) {
+    public static List<Tag> startTags(String html) {
         List<Tag> tags = new ArrayList<>();
         Matcher tag = START_TAG.matcher(html);
         while (tag.find()) {
@@ -42,7 +42,7 @@ final class Html {
     }
 
     /** Text as it appears in the page source after contextual escaping. */
-    static String escaped(String text) {
+    public static String escaped(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;")
                 .replace("'", "&#39;");
     }

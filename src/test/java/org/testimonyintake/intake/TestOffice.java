@@ -13,39 +13,39 @@ import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.office.SecretKeyFile;
 
 /** A TEST-ONLY office key, generated once per test run, and the key files the server must accept or refuse. */
-final class TestOffice {
-    static final String NAME = "TEST office <test@example.org>";
-    static final char[] PASSPHRASE = "test only: a long enough passphrase".toCharArray();
+public final class TestOffice {
+    public static final String NAME = "TEST office <test@example.org>";
+    public static final char[] PASSPHRASE = "test only: a long enough passphrase".toCharArray();
     private static OfficeKey key;
 
     private TestOffice() {
     }
 
-    static synchronized OfficeKey key() throws Exception {
+    public static synchronized OfficeKey key() throws Exception {
         if (key == null) {
             key = OfficeKey.generate(KeyProfile.COMPAT, NAME, PASSPHRASE);
         }
         return key;
     }
 
-    static String fingerprint() throws Exception {
+    public static String fingerprint() throws Exception {
         return key().certificate().primaryFingerprint();
     }
 
-    static Path certificateFile(Path directory) throws Exception {
+    public static Path certificateFile(Path directory) throws Exception {
         return Files.writeString(directory.resolve("office.asc"), key().certificate().armored(),
                 StandardCharsets.US_ASCII);
     }
 
     /** The secret key, where a careless admin might copy it; only ever written to a test's temporary directory. */
-    static Path secretKeyFile(Path directory) throws Exception {
+    public static Path secretKeyFile(Path directory) throws Exception {
         Path file = directory.resolve("office.sec.asc");
         SecretKeyFile.createNew(file, key());
         return file;
     }
 
     /** The office certificate with every subkey removed: a primary key that nobody can encrypt to. */
-    static Path certificateWithoutEncryptionSubkey(Path directory) throws Exception {
+    public static Path certificateWithoutEncryptionSubkey(Path directory) throws Exception {
         PGPPublicKeyRing ring = key().certificate().openPGPCertificate().getPGPPublicKeyRing();
         for (PGPPublicKey subkey : key().certificate().openPGPCertificate().getPGPPublicKeyRing()) {
             if (!subkey.isMasterKey()) {

@@ -16,17 +16,22 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.testimonyintake.intake.cli.RunningServer;
+import org.testimonyintake.intake.submission.Limits;
+import org.testimonyintake.intake.submission.Questionnaire;
+import org.testimonyintake.intake.submission.SubmissionService;
+import org.testimonyintake.intake.web.IntakeApp;
 
 /**
  * The intake site started as {@code serve} starts it (real key file, real SQLite store in a temporary directory) on a
  * free loopback port, and a plain HTTP client without cookies or redirects.
  */
-final class TestSite implements AutoCloseable {
+public final class TestSite implements AutoCloseable {
     private static final Pattern FORM_TOKEN = Pattern.compile("name=\"form-token\" value=\"([^\"]+)\"");
 
-    final Path directory;
-    final Path keyFile;
-    final Path dataDirectory;
+    public final Path directory;
+    public final Path keyFile;
+    public final Path dataDirectory;
     private final RunningServer server;
     private final HttpClient client = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
@@ -38,30 +43,30 @@ final class TestSite implements AutoCloseable {
         this.server = server;
     }
 
-    static TestSite start(Path directory) throws Exception {
+    public static TestSite start(Path directory) throws Exception {
         return start(directory, Limits.defaults());
     }
 
-    static TestSite start(Path directory, Limits limits) throws Exception {
+    public static TestSite start(Path directory, Limits limits) throws Exception {
         return start(directory, new IntakeApp.Settings(limits, 30, Optional.empty()));
     }
 
-    static TestSite start(Path directory, IntakeApp.Settings settings) throws Exception {
+    public static TestSite start(Path directory, IntakeApp.Settings settings) throws Exception {
         Path keyFile = TestOffice.certificateFile(directory);
         Path data = directory.resolve("data");
         RunningServer server = RunningServer.start(keyFile, null, data, "127.0.0.1", 0, settings);
         return new TestSite(directory, keyFile, data, server);
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create(server.url()).resolve(pathAndQuery);
     }
 
-    HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
         return send("GET", pathAndQuery, HttpRequest.BodyPublishers.noBody(), headers);
     }
 
-    HttpResponse<String> send(String method, String pathAndQuery, BodyPublisher body, String... headers)
+    public HttpResponse<String> send(String method, String pathAndQuery, BodyPublisher body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).method(method, body)
                 .timeout(Duration.ofSeconds(30));
@@ -72,7 +77,7 @@ final class TestSite implements AutoCloseable {
     }
 
     /** The form token of a freshly served form, as a browser would send it back. */
-    String formToken() throws IOException, InterruptedException {
+    public String formToken() throws IOException, InterruptedException {
         HttpResponse<String> form = get("/form");
         Matcher token = FORM_TOKEN.matcher(form.body());
         if (!token.find()) {
@@ -84,13 +89,13 @@ final class TestSite implements AutoCloseable {
     }
 
     /** Sends the JavaScript-off form with its token and a testimony, as a browser does with the other fields empty. */
-    HttpResponse<String> submit(String pathAndQuery, String token, String testimony)
+    public HttpResponse<String> submit(String pathAndQuery, String token, String testimony)
             throws IOException, InterruptedException {
         return postForm(pathAndQuery, SubmissionService.FORM_TOKEN_FIELD, token, Questionnaire.TESTIMONY, testimony);
     }
 
     /** POSTs multipart/form-data built from {@code fields} (name, value pairs, in order). */
-    HttpResponse<String> postForm(String pathAndQuery, String... fields) throws IOException, InterruptedException {
+    public HttpResponse<String> postForm(String pathAndQuery, String... fields) throws IOException, InterruptedException {
         Multipart body = new Multipart();
         for (int i = 0; i + 1 < fields.length; i += 2) {
             body.field(fields[i], fields[i + 1]);
@@ -98,7 +103,7 @@ final class TestSite implements AutoCloseable {
         return post(pathAndQuery, body);
     }
 
-    HttpResponse<String> post(String pathAndQuery, Multipart body) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String pathAndQuery, Multipart body) throws IOException, InterruptedException {
         return send("POST", pathAndQuery, HttpRequest.BodyPublishers.ofByteArray(body.bytes()),
                 "Content-Type", "multipart/form-data; boundary=" + body.boundary);
     }
@@ -109,17 +114,17 @@ final class TestSite implements AutoCloseable {
     }
 
     /** A multipart/form-data body as a browser sends it. */
-    static final class Multipart {
-        final String boundary = "----TestBoundary" + UUID.randomUUID().toString().replace("-", "");
+    public static final class Multipart {
+        public final String boundary = "----TestBoundary" + UUID.randomUUID().toString().replace("-", "");
         private final List<byte[]> parts = new ArrayList<>();
 
-        Multipart field(String name, String value) {
+        public Multipart field(String name, String value) {
             add("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n",
                     value.getBytes(StandardCharsets.UTF_8));
             return this;
         }
 
-        Multipart file(String name, String fileName, String contentType, byte[] content) {
+        public Multipart file(String name, String fileName, String contentType, byte[] content) {
             add("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName + "\"\r\n"
                     + "Content-Type: " + contentType + "\r\n\r\n", content);
             return this;
@@ -132,7 +137,7 @@ final class TestSite implements AutoCloseable {
         }
 
         /** The whole body: sent with a Content-Length, as browsers send forms. */
-        byte[] bytes() {
+        public byte[] bytes() {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             parts.forEach(body::writeBytes);
             body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));

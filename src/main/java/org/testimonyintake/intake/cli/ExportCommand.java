@@ -1,0 +1,57 @@
+package org.testimonyintake.intake.cli;
+
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.testimonyintake.store.SubmissionStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write the pending submissions into one bundle for the office (FORMAT.md section 8); "
+                + "decrypt it offline with intake-office decrypt. Runs beside a running server.")
+final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The server's data directory.")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "The bundle to write; never overwritten.")
+    Path out;
+
+    @Option(names = "--delete-exported",
+            description = "Delete the exported submissions from the server once the bundle is safely written.")
+    boolean deleteExported;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(data)) {
+            throw new CliException(ExitCode.FILE, "the data directory " + data + " does not exist");
+        }
+        int exported;
+        try (SubmissionStore store = openForExport(data)) {
+            exported = store.exportBundle(out, deleteExported);
+        }
+        PrintWriter printer = spec.commandLine().getOut();
+        printer.println(exported + (exported == 1 ? " submission" : " submissions") + " written to " + out
+                + (deleteExported ? " and deleted from the server" : ""));
+        printer.println("carry it to the office machine and run: intake-office decrypt --secret FILE --out DIR " + out);
+        return ExitCode.OK.code;
+    }
+
+    private static SubmissionStore openForExport(Path data) throws CliException {
+        try {
+            return SubmissionStore.openForExport(data);
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCode.FILE, "cannot open the data in " + data + ": " + e.getMessage(),
+                    "only one export may run at a time");
+        }
+    }
+}

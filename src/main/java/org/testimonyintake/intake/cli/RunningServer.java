@@ -1,0 +1,145 @@
+package org.testimonyintake.intake.cli;
+
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+import org.testimonyintake.format.KeyMaterialException;
+import org.testimonyintake.format.OfficeCertificate;
+import org.testimonyintake.intake.i18n.Messages;
+import org.testimonyintake.intake.submission.FormToken;
+import org.testimonyintake.intake.submission.OfficeCertificateFile;
+import org.testimonyintake.intake.submission.Questionnaire;
+import org.testimonyintake.intake.submission.SubmissionService;
+import org.testimonyintake.intake.web.IntakeApp;
+import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadStore;
+
+/** The intake site started from the command line, with everything it opened; {@code serve} and {@code demo} use it. */
+public final class RunningServer {
+    /** Partial uploads of browser ciphertext live beside the store's files (FORMAT.md section 7.1). */
+    private static final String UPLOADS = "uploads";
+
+    private final IntakeApp app;
+    private final SubmissionStore store;
+    private final UploadStore uploads;
+    private final OfficeCertificateFile office;
+    private final String url;
+
+    private RunningServer(IntakeApp app, SubmissionStore store, UploadStore uploads, OfficeCertificateFile office,
+                          String url) {
+        this.app = app;
+        this.store = store;
+        this.uploads = uploads;
+        this.office = office;
+        this.url = url;
+    }
+
+    /** Checks the office key and the questionnaire first: a server that cannot take testimony safely does not start. */
+    public static RunningServer start(Path keyFile, Path questionnaireFile, Path dataDirectory, String bind, int port,
+                               IntakeApp.Settings settings) throws Exception {
+        OfficeCertificateFile office = openOfficeKey(keyFile);
+        Questionnaire questionnaire = loadQuestionnaire(questionnaireFile);
+        SubmissionStore store = openStore(dataDirectory);
+        UploadStore uploads = null;
+        try {
+            FormToken formToken = FormToken.openOrCreate(dataDirectory);
+            uploads = UploadStore.open(dataDirectory.resolve(UPLOADS), SubmissionService.uploadLimits(settings.limits()));
+            uploads.scheduleCleanup();
+            IntakeApp app = new IntakeApp(office, store, uploads, questionnaire, Messages.load(), formToken, settings)
+                    .start(bind, port);
+            String host = bind.contains(":") ? "[" + bind + "]" : bind;
+            return new RunningServer(app, store, uploads, office, "http://" + host + ":" + app.port() + "/");
+        } catch (JavalinBindException e) {
+            closeIfOpened(uploads);
+            store.close();
+            throw new CliException(ExitCode.CANNOT_LISTEN, "cannot listen on " + bind + " port " + port,
+                    "another program may use this port: choose another with --port");
+        } catch (Exception e) {
+            closeIfOpened(uploads);
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void closeIfOpened(UploadStore uploads) {
+        if (uploads != null) {
+            uploads.close();
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    OfficeCertificate certificate() {
+        return office.get();
+    }
+
+    /**
+     * Serves until the process is stopped (Ctrl-C or SIGTERM), then closes the site and the store. SIGHUP re-reads
+     * the office key instead of ending the JVM, as {@code systemctl reload} expects; uploads in flight keep the
+     * certificate they started with.
+     */
+    void serveUntilStopped() throws InterruptedException {
+        Signal.handle(new Signal("HUP"), signal -> office.reloadNow());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop();
+            stopped.countDown();
+        }, "intake-server shutdown"));
+        stopped.await();
+    }
+
+    public void stop() {
+        app.stop();
+        uploads.close();
+        store.close();
+    }
+
+    /** The store, or a clear refusal when another process (a running server, an export) has it open. */
+    static SubmissionStore openStore(Path dataDirectory) throws CliException {
+        try {
+            return SubmissionStore.open(dataDirectory);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FILE, "cannot open the data in " + dataDirectory + ": "
+                    + e.getMessage(), "only one process may use a data directory at a time: "
+                    + "if the intake server runs, stop it first");
+        }
+    }
+
+    private static OfficeCertificateFile openOfficeKey(Path keyFile) throws CliException, IOException {
+        try {
+            return OfficeCertificateFile.open(keyFile);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.FILE, "the office key file " + keyFile + " does not exist",
+                    "copy the public office certificate (made by intake-office keygen --public) there, "
+                            + "or try the site with a throwaway key: intake-server demo");
+        } catch (AccessDeniedException e) {
+            throw new CliException(ExitCode.FILE, "cannot read the office key file " + keyFile,
+                    "the server's user must be able to read it");
+        } catch (KeyMaterialException e) {
+            throw new CliException(ExitCode.BAD_KEY, "cannot use " + keyFile + ": " + e.getMessage(),
+                    "the server needs the public office certificate (intake-office keygen --public FILE), "
+                            + "never the secret key");
+        }
+    }
+
+    private static Questionnaire loadQuestionnaire(Path file) throws CliException, IOException {
+        try (InputStream json = file == null ? RunningServer.class.getResourceAsStream("/questionnaire.json")
+                : Files.newInputStream(file)) {
+            return Questionnaire.load(json);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.FILE, "the questionnaire file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FILE, "cannot use the questionnaire: " + e.getMessage());
+        }
+    }
+}

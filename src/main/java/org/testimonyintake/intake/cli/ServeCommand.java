@@ -1,0 +1,75 @@
+package org.testimonyintake.intake.cli;
+
+import org.testimonyintake.cli.CliException;
+import org.testimonyintake.cli.ExitCode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.testimonyintake.format.Fingerprints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import org.testimonyintake.intake.web.IntakeApp;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the intake site. Refuses to start unless --key is a usable public office certificate.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Pattern ONION_ADDRESS = Pattern.compile("http://[a-z2-7]{56}\\.onion/?");
+
+    @Option(names = "--key", paramLabel = "FILE", defaultValue = "keys/office.asc",
+            description = "The public office certificate (default: ${DEFAULT-VALUE}). Reloaded when the file changes.")
+    Path key;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
+            description = "Where submissions are stored, encrypted (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on; the onion service forwards to it (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--questionnaire", paramLabel = "FILE",
+            description = "The questions to ask, as JSON (default: the built-in questionnaire).")
+    Path questionnaire;
+
+    @Option(names = "--grace-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "Days after a key rotation during which uploads to the previous subkey are still accepted "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int graceDays;
+
+    @Option(names = "--onion-location", paramLabel = "URL",
+            description = "The site's onion address, e.g. http://<56 letters>.onion/: sent as Onion-Location, so that "
+                    + "Tor Browser offers it when the pages are also served on a clearnet mirror.")
+    String onionLocation;
+
+    @Mixin
+    LimitOptions limitOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (onionLocation != null && !ONION_ADDRESS.matcher(onionLocation).matches()) {
+            throw new CliException(ExitCode.USAGE, "--onion-location must be http://<56 letters>.onion/",
+                    "the address is in the hostname file of the onion service directory");
+        }
+        IntakeApp.Settings settings = new IntakeApp.Settings(limitOptions.limits(), graceDays,
+                Optional.ofNullable(onionLocation).map(url -> url.endsWith("/") ? url : url + "/"));
+        RunningServer server = RunningServer.start(key, questionnaire, data, bind, port, settings);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("intake-server: listening on " + server.url());
+        out.println("intake-server: office key " + Fingerprints.grouped(server.certificate().primaryFingerprint()));
+        out.flush();
+        server.serveUntilStopped();
+        return ExitCode.OK.code;
+    }
+}

@@ -1,0 +1,41 @@
+package org.testimonyintake.intake.submission;
+
+import java.util.Locale;
+
+/**
+ * A submission the server will not keep; nothing of it is stored. Each reason has a message key,
+ * {@code error.<reason in kebab case>}, translated in every language bundle.
+ */
+public final class SubmissionRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public enum Reason {
+        MALFORMED_FORM,
+        FORM_EXPIRED,
+        UNKNOWN_FIELD,
+        MISSING_TESTIMONY,
+        TESTIMONY_TOO_LONG,
+        ANSWER_TOO_LONG,
+        TOO_MANY_ATTACHMENTS,
+        ATTACHMENT_TOO_LARGE,
+        REQUEST_TOO_LARGE,
+        NOT_CIPHERTEXT,
+        WRONG_RECIPIENT,
+        UPLOAD_INTERRUPTED;
+
+        public String messageKey() {
+            return "error." + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final Reason reason;
+
+    public SubmissionRefused(Reason reason) {
+        super(reason.messageKey());
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
