@@ -10,9 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.Provider;
-import java.security.Security;
+import java.util.Map;
 import java.util.Optional;
+import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -24,6 +25,7 @@ import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.PublicKeyDataDecryptorFactory;
@@ -34,11 +36,12 @@ import org.testimonyintake.office.DecryptionException.Reason;
 /**
  * Decrypts OpenPGP messages addressed to any office subkey. Bouncy Castle streams plaintext out before it checks the
  * MDC at the end, so plaintext goes to a hidden owner-only temporary file beside the target and is renamed into place
- * only after the whole message verified; on any failure the temporary file is deleted and no target appears.
+ * only after the whole message verified; on any failure the temporary file is deleted and no target appears. Bouncy
+ * Castle reads the packets and unwraps the session key; the bulk of an AES SEIPDv1 message (all the server and the
+ * browsers send to a compat key) is decrypted by {@link SeipdV1DecryptingStream}, everything else by Bouncy Castle.
  */
 public final class MessageDecryptor {
     private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
-    private static final Provider JDK_AES = Security.getProvider("SunJCE");
 
     private final UnlockedOfficeKey key;
 
@@ -88,10 +91,24 @@ public final class MessageDecryptor {
             throw new DecryptionException(Reason.NOT_INTEGRITY_PROTECTED);
         }
         try {
-            InputStream clear = recipient.data().getDataStream(recipient.decryptor());
-            copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
-                    new PlaintextOutput(plaintext, maxPlaintextBytes));
-            if (!recipient.data().verify()) {
+            PGPSessionKey sessionKey = recipient.data().getSessionKey(recipient.decryptor());
+            Integer aesKeyBytes = AES_KEY_BYTES.get(sessionKey.getAlgorithm());
+            boolean fast = isSeipdV1(recipient.data()) && aesKeyBytes != null && aesKeyBytes == sessionKey.getKey().length;
+            InputStream clear = fast ? new SeipdV1DecryptingStream(recipient.data().getInputStream(), sessionKey.getKey())
+                    : recipient.data().getDataStream(recipient.decryptor());
+            try {
+                copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
+                        new PlaintextOutput(plaintext, maxPlaintextBytes));
+            } catch (DecryptionException wrongPackets) {
+                // Damage comes first: a truncated message also looks like broken packets.
+                if (fast) {
+                    clear.transferTo(OutputStream.nullOutputStream());
+                }
+                throw wrongPackets;
+            }
+            // The fast stream ends only after its MDC matched; Bouncy Castle's is checked here.
+            boolean intact = fast ? clear.read() == -1 : recipient.data().verify();
+            if (!intact) {
                 throw new DecryptionException(Reason.INTEGRITY_FAILURE);
             }
             // Bytes after the encrypted data are outside the integrity check: gpg and sq refuse them too.
@@ -156,6 +173,15 @@ public final class MessageDecryptor {
         }
     }
 
+    /** The AES session keys the fast path takes, by OpenPGP algorithm id; anything else stays with Bouncy Castle. */
+    private static final Map<Integer, Integer> AES_KEY_BYTES = Map.of(
+            SymmetricKeyAlgorithmTags.AES_128, 16, SymmetricKeyAlgorithmTags.AES_192, 24, SymmetricKeyAlgorithmTags.AES_256, 32);
+
+    private static boolean isSeipdV1(PGPEncryptedData data) {
+        return data.getEncData() instanceof SymmetricEncIntegrityPacket packet
+                && packet.getVersion() == SymmetricEncIntegrityPacket.VERSION_1;
+    }
+
     private record Recipient(PGPPublicKeyEncryptedData data, PublicKeyDataDecryptorFactory decryptor) {
     }
 
@@ -188,14 +214,14 @@ public final class MessageDecryptor {
             if (candidate instanceof PGPPublicKeyEncryptedData data) {
                 Optional<PGPPrivateKey> named = key.forRecipient(data.getKeyIdentifier());
                 if (named.isPresent()) {
-                    return new Recipient(data, decryptorFactory(named.get(), data));
+                    return new Recipient(data, decryptorFactory(named.get()));
                 }
             }
         }
         for (PGPEncryptedData candidate : list) {
             if (candidate instanceof PGPPublicKeyEncryptedData data && data.getKeyIdentifier().isWildcard()) {
                 for (PGPPrivateKey privateKey : key.all()) {
-                    PublicKeyDataDecryptorFactory decryptor = decryptorFactory(privateKey, data);
+                    PublicKeyDataDecryptorFactory decryptor = decryptorFactory(privateKey);
                     try {
                         data.getSessionKey(decryptor);
                         return new Recipient(data, decryptor);
@@ -208,13 +234,9 @@ public final class MessageDecryptor {
         throw new DecryptionException(Reason.NOT_FOR_THIS_KEY);
     }
 
-    /**
-     * Session keys are unwrapped by BC. SEIPDv1's AES-CFB runs in the JDK's provider, which uses the CPU's AES
-     * instructions (several times BC's own engine); the JDK has no OCB, so SEIPDv2 stays with BC.
-     */
-    private static PublicKeyDataDecryptorFactory decryptorFactory(PGPPrivateKey privateKey, PGPEncryptedData data) {
-        return new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BOUNCY_CASTLE)
-                .setContentProvider(data.isAEAD() ? BOUNCY_CASTLE : JDK_AES)
+    /** Session keys are unwrapped by BC; what is not AES SEIPDv1 (SEIPDv2 OCB, older ciphers) BC decrypts too. */
+    private static PublicKeyDataDecryptorFactory decryptorFactory(PGPPrivateKey privateKey) {
+        return new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BOUNCY_CASTLE).setContentProvider(BOUNCY_CASTLE)
                 .build(privateKey);
     }
 
