@@ -24,7 +24,10 @@ import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.InvalidDocumentException;
 import org.testimonyintake.format.PartName;
 import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.render.AttachmentFile;
 import org.testimonyintake.render.IndexEntry;
+import org.testimonyintake.render.RelativeLink;
+import org.testimonyintake.render.Thumbnail;
 import org.testimonyintake.render.TestimonyView;
 
 /**
@@ -122,11 +125,10 @@ public final class CaseFolder {
         } catch (InvalidDocumentException e) {
             return "the testimony document is malformed: " + e.getMessage();
         }
-        Files.writeString(into.resolve(VIEW_FILE), TestimonyView.render(document, submission.id() + " (" + submission.received() + ")"),
-                StandardCharsets.UTF_8);
         if (!document.attachments().isEmpty()) {
             Files.createDirectory(into.resolve(ATTACHMENTS));
         }
+        List<AttachmentFile> files = new ArrayList<>();
         for (TestimonyDocument.Attachment attachment : document.attachments()) {
             Path file = into.resolve(ATTACHMENTS).resolve(attachmentFileName(attachment));
             problem = attachment.segmented() ? joinSegments(zip, submission, attachment, file, into.resolve(SEGMENT_FILE))
@@ -138,7 +140,13 @@ public final class CaseFolder {
             if (problem != null) {
                 return "attachment " + attachment.part() + ": " + problem;
             }
+            files.add(new AttachmentFile(attachment.part(), RelativeLink.of(List.of(ATTACHMENTS, file.getFileName().toString())),
+                    Thumbnail.of(file)));
         }
+        // Written last, so that it can say every attachment matched its manifest entry.
+        Files.writeString(into.resolve(VIEW_FILE),
+                TestimonyView.render(document, submission.id() + " (" + submission.received() + ")", files),
+                StandardCharsets.UTF_8);
         return null;
     }
 

@@ -41,23 +41,36 @@ final class HtmlPage {
             table { border-collapse: collapse; width: 100%; }
             th, td { border: 1px solid #bbb; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
             .size, .date { white-space: nowrap; }
+            .thumbnail { display: block; max-width: 320px; max-height: 320px; margin: 0.3em 0; border: 1px solid #bbb; }
+            .warning { color: #7a1a00; font-weight: bold; }
+            .filters { font-size: 0.9em; }
+            .filters a { margin-right: 0.6em; }
             """;
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src '" + sha256Source(STYLE)
-            + "'; img-src 'none'; form-action 'none'; base-uri 'none'";
+            + "'; img-src data:; form-action 'none'; base-uri 'none'";
 
     private static final List<String> ELEMENTS = List.of("h1", "h2", "h3", "p", "div", "span", "dl", "dt", "dd", "ul",
             "li", "table", "thead", "tbody", "tr", "th", "td");
     private static final Pattern CLASSES = Pattern.compile("summary|notice|data|field-id|value|choices|empty|"
-            + HtmlText.CODE_POINT_CLASS + "|size|date|digest|excerpt");
-    static final PolicyFactory TESTIMONY_POLICY = new HtmlPolicyBuilder()
+            + HtmlText.CODE_POINT_CLASS + "|size|date|digest|excerpt|thumbnail|warning|filters");
+    /** Thumbnails are PNGs the office tool drew itself (Thumbnail), inline: nothing is loaded, not even a file. */
+    static final Pattern THUMBNAIL_SOURCE = Pattern.compile("data:image/png;base64,[A-Za-z0-9+/]+={0,2}");
+    private static final PolicyFactory TEXT_POLICY = new HtmlPolicyBuilder()
             .allowElements(ELEMENTS.toArray(String[]::new))
             .allowAttributes("class").matching(CLASSES).globally()
             .toFactory();
-    /** Adds links, and only relative ones within the case folder; IndexEntry already refuses any other. */
-    static final PolicyFactory INDEX_POLICY = TESTIMONY_POLICY.and(new HtmlPolicyBuilder()
+    /** Links only within the case folder; RelativeLink already refuses any other. */
+    private static final PolicyFactory LINK_POLICY = new HtmlPolicyBuilder()
             .allowElements("a")
-            .allowAttributes("href").matching(IndexEntry.RELATIVE_LINK).onElements("a")
+            .allowAttributes("href").matching(RelativeLink.PATTERN).onElements("a")
+            .toFactory();
+    static final PolicyFactory TESTIMONY_POLICY = TEXT_POLICY.and(LINK_POLICY).and(new HtmlPolicyBuilder()
+            .allowElements("img")
+            .allowUrlProtocols("data")
+            .allowAttributes("src").matching(THUMBNAIL_SOURCE).onElements("img")
+            .allowAttributes("alt").onElements("img")
             .toFactory());
+    static final PolicyFactory INDEX_POLICY = TEXT_POLICY.and(LINK_POLICY);
 
     private HtmlPage() {
     }

@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  */
 public record IndexEntry(String link, String date, String language, String testimony) {
     private static final int MAX_LINK_LENGTH = 1024;
-    static final Pattern RELATIVE_LINK =
-            Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*/?");
+    static final Pattern RELATIVE_LINK = RelativeLink.PATTERN;
 
     public IndexEntry {
         Objects.requireNonNull(link, "link");

@@ -1,7 +1,10 @@
 package org.testimonyintake.render;
 
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.format.TestimonyDocument.Answer;
 import org.testimonyintake.format.TestimonyDocument.Attachment;
@@ -20,6 +23,14 @@ public final class TestimonyView {
 
     /** A standalone page showing the whole testimony and its attachment manifest, headed by the caller's label. */
     public static String render(TestimonyDocument doc, String submissionLabel) {
+        return render(doc, submissionLabel, List.of());
+    }
+
+    /**
+     * The same, in a case folder: each attachment in {@code files} (checked against the manifest) is linked, and shown
+     * as a thumbnail if it has one.
+     */
+    public static String render(TestimonyDocument doc, String submissionLabel, List<AttachmentFile> files) {
         StringBuilder body = new StringBuilder(4096);
         body.append("<h1>Testimony</h1>\n<dl class=\"summary\">\n<dt>Submission</dt><dd class=\"data\">");
         HtmlText.appendContent(body, submissionLabel);
@@ -31,7 +42,9 @@ public final class TestimonyView {
                 .append("Hidden characters are shown as boxed code points such as ")
                 .append("<span class=\"" + HtmlText.CODE_POINT_CLASS + "\">U+202E</span>.</p>\n");
         appendAnswers(body, doc.answers());
-        appendAttachments(body, doc.attachments());
+        Map<Integer, AttachmentFile> byPart = new HashMap<>();
+        files.forEach(file -> byPart.put(file.part(), file));
+        appendAttachments(body, doc.attachments(), byPart);
         return HtmlPage.render("Testimony " + submissionLabel, body.toString(), HtmlPage.TESTIMONY_POLICY);
     }
 
@@ -99,26 +112,52 @@ public final class TestimonyView {
         body.append("</").append(element).append(">\n");
     }
 
-    private static void appendAttachments(StringBuilder body, List<Attachment> attachments) {
+    private static void appendAttachments(StringBuilder body, List<Attachment> attachments, Map<Integer, AttachmentFile> files) {
         body.append("<h2>Attachments</h2>\n");
         if (attachments.isEmpty()) {
             body.append("<p class=\"empty\">No attachments.</p>\n");
             return;
         }
         body.append("<p class=\"notice\">Each attachment arrives as a separate encrypted part. ")
-                .append("Names and types are as the source's browser gave them; the file itself may be anything.</p>\n")
-                .append("<table>\n<thead><tr><th>Part</th><th>Name</th><th>Type</th>")
+                .append("Names and types are as the source's browser gave them; the file itself may be anything.</p>\n");
+        if (!files.isEmpty()) {
+            body.append("<p class=\"warning\">Open attachments on this offline machine only: a file can hold anything, ")
+                    .append("and a document or video that loads something from the internet could reveal the office ")
+                    .append("and the source. Thumbnails were redrawn by the office tool from the pixels alone.</p>\n");
+        }
+        body.append("<table>\n<thead><tr><th>Part</th><th>Name</th><th>Type</th>")
                 .append("<th>Size</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
         for (Attachment attachment : attachments) {
+            AttachmentFile file = files.get(attachment.part());
             body.append("<tr><td>").append(attachment.part()).append("</td><td class=\"data\">");
-            HtmlText.appendContent(body, attachment.name());
+            if (file != null) {
+                // The link passed RelativeLink's allowlist: only characters that need no escaping.
+                body.append("<a href=\"").append(file.link().href()).append("\">");
+                HtmlText.appendContent(body, attachment.name());
+                body.append("</a>");
+                file.thumbnailPng().ifPresent(png -> body.append("<img class=\"thumbnail\" alt=\"thumbnail of part ")
+                        .append(attachment.part()).append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(png)).append("\">"));
+            } else {
+                HtmlText.appendContent(body, attachment.name());
+            }
             body.append("</td><td class=\"data\">");
             HtmlText.appendContent(body, attachment.mediaType());
             body.append("</td><td class=\"size\">").append(String.format(Locale.ROOT, "%,d bytes", attachment.size()))
-                    .append("</td><td class=\"digest\">").append(attachment.sha256()) // validated lowercase hex
+                    .append("</td><td class=\"digest\">").append(describeHash(attachment, file != null))
                     .append("</td></tr>\n");
         }
         body.append("</tbody>\n</table>\n");
+    }
+
+    /** The hash the manifest gives (validated lower-case hex), and whether the file beside the page matched it. */
+    private static String describeHash(Attachment attachment, boolean checked) {
+        if (attachment.segmented()) {
+            int count = attachment.segments().size();
+            return "in " + count + (count == 1 ? " segment" : " segments") + ", each with its own SHA-256"
+                    + (checked ? ": all " + count + " matched" : "");
+        }
+        return attachment.sha256() + (checked ? " (matched)" : "");
     }
 
     private static String describeLanguage(String tag) {

@@ -112,6 +112,45 @@ class CaseFolderTest {
     }
 
     @Test
+    void theViewLinksEachAttachmentSaysWhichHashMatchedAndNeverShowsNull() throws Exception {
+        byte[][] segments = {random(1000), random(1000), random(600)};
+        Path bundle = bundle(segmentedVideo(segments, 2500), segmentParts(segments[0], segments[1], segments[2]));
+        Path folder = Files.createDirectory(dir.resolve("case"));
+
+        new CaseFolder(folder, decryptor).addBundle(bundle);
+
+        String view = Files.readString(folder.resolve("2026-11-27-" + FIRST + "/testimony.html"));
+        assertTrue(view.contains("<a href=\"attachments/1-video.mp4\">video.mp4</a>"), view);
+        assertTrue(view.contains("in 3 segments, each with its own SHA-256: all 3 matched"), view);
+        assertTrue(view.contains("Open attachments on this offline machine only"), view);
+        assertFalse(view.contains("null"), view);
+        assertFalse(view.contains("<img"), "a video gets no thumbnail");
+    }
+
+    @Test
+    void aPhotoIsShownAsAThumbnailRedrawnWithoutItsGpsPosition() throws Exception {
+        byte[] photo = Files.readAllBytes(Path.of(CaseFolderTest.class.getResource("/render/images/gps-photo.jpg").toURI()));
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(photo));
+        Path bundle = bundle(new TestimonyDocument.Attachment(1, "사진 1.jpg", "image/jpeg", photo.length, digest),
+                Map.of("attachment-1.pgp", MessageEncryptor.encrypt(office, photo)));
+        Path folder = Files.createDirectory(dir.resolve("case"));
+
+        new CaseFolder(folder, decryptor).addBundle(bundle);
+
+        Path submission = folder.resolve("2026-11-27-" + FIRST);
+        assertArrayEquals(photo, Files.readAllBytes(submission.resolve("attachments/1-사진 1.jpg")), "the file itself is kept as sent");
+        String view = Files.readString(submission.resolve("testimony.html"));
+        assertTrue(view.contains("<a href=\"attachments/1-%EC%82%AC%EC%A7%84%201.jpg\">사진 1.jpg</a>"), view);
+        assertTrue(view.contains(digest + " (matched)"), view);
+        java.util.regex.Matcher thumbnail = java.util.regex.Pattern
+                .compile("<img class=\"thumbnail\" alt=\"thumbnail of part 1\" src=\"data:image/png;base64,([A-Za-z0-9+/=&#;]+)\" />")
+                .matcher(view);
+        assertTrue(thumbnail.find(), view); // the sanitizer writes '+' and '=' as character references
+        String png = new String(java.util.Base64.getDecoder().decode(thumbnail.group(1).replace("&#43;", "+").replace("&#61;", "=")), StandardCharsets.ISO_8859_1);
+        assertTrue(png.startsWith("\u0089PNG") && !png.contains("GPS") && !png.contains("Exif"));
+    }
+
+    @Test
     void segmentsReorderedOrMissingLeaveNothingOfTheirSubmission() throws Exception {
         byte[][] segments = {random(1000), random(1000), random(600)};
         Map<String, String> problems = Map.of(

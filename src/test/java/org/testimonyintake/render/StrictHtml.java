@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
  * reference, any unbalanced tag. Whatever it accepts cannot contain script, a load or a navigation.
  */
 final class StrictHtml {
-    private static final Set<String> VOID_ELEMENTS = Set.of("meta");
+    private static final Set<String> VOID_ELEMENTS = Set.of("meta", "img");
     private static final Set<String> BODY_ELEMENTS = Set.of("h1", "h2", "h3", "p", "div", "span", "dl", "dt", "dd",
             "ul", "li", "table", "thead", "tbody", "tr", "th", "td");
     private static final Pattern CLASS_VALUE =
-            Pattern.compile("summary|notice|data|field-id|value|choices|empty|codepoint|size|date|digest|excerpt");
+            Pattern.compile("summary|notice|data|field-id|value|choices|empty|codepoint|size|date|digest|excerpt|thumbnail|"
+                    + "warning|filters");
     private static final Pattern START_TAG = Pattern.compile("<([a-z][a-z0-9]*)((?: [a-z-]+=\"[^\"<]*\")*)>");
     private static final Pattern END_TAG = Pattern.compile("</([a-z][a-z0-9]*)>");
     private static final Pattern ATTRIBUTE = Pattern.compile(" ([a-z-]+)=\"([^\"<]*)\"");
@@ -36,7 +37,7 @@ final class StrictHtml {
     private record Collector(String className, int depth, StringBuilder text) {
     }
 
-    private final boolean linksAllowed;
+    private final boolean imagesAllowed;
     private final List<Element> elements = new ArrayList<>();
     private final Deque<String> open = new ArrayDeque<>();
     private final List<Collector> collectors = new ArrayList<>();
@@ -45,22 +46,22 @@ final class StrictHtml {
     private final StringBuilder titleText = new StringBuilder();
     private String style;
 
-    private StrictHtml(boolean linksAllowed) {
-        this.linksAllowed = linksAllowed;
+    private StrictHtml(boolean imagesAllowed) {
+        this.imagesAllowed = imagesAllowed;
     }
 
-    /** Reads a testimony page; fails the test on anything outside the allowlist. */
+    /** Reads a testimony page, which may hold relative links and inline thumbnails; fails on anything else. */
     static StrictHtml readTestimonyPage(String html) {
-        return read(html, false);
-    }
-
-    /** Reads an index page, which may also hold relative links. */
-    static StrictHtml readIndexPage(String html) {
         return read(html, true);
     }
 
-    private static StrictHtml read(String html, boolean linksAllowed) {
-        StrictHtml page = new StrictHtml(linksAllowed);
+    /** Reads an index page, which may hold relative links but no image. */
+    static StrictHtml readIndexPage(String html) {
+        return read(html, false);
+    }
+
+    private static StrictHtml read(String html, boolean imagesAllowed) {
+        StrictHtml page = new StrictHtml(imagesAllowed);
         // The HTML input stream preprocessor: browsers see no carriage returns.
         page.parse(html.replace("\r\n", "\n").replace('\r', '\n'));
         return page;
@@ -189,10 +190,15 @@ final class StrictHtml {
             allowed = Set.of();
         } else if (inBody && BODY_ELEMENTS.contains(name)) {
             allowed = Set.of("class");
-        } else if (inBody && linksAllowed && name.equals("a")) {
+        } else if (inBody && name.equals("a")) {
             allowed = Set.of("href");
-            if (!IndexEntry.RELATIVE_LINK.matcher(attributes.getOrDefault("href", "")).matches()) {
+            if (!RelativeLink.PATTERN.matcher(attributes.getOrDefault("href", "")).matches()) {
                 fail("a link that is not a plain relative path");
+            }
+        } else if (inBody && imagesAllowed && name.equals("img")) {
+            allowed = Set.of("class", "alt", "src");
+            if (!HtmlPage.THUMBNAIL_SOURCE.matcher(attributes.getOrDefault("src", "")).matches()) {
+                fail("an image that is not an inline PNG thumbnail");
             }
         } else {
             fail("element <" + name + "> is not allowed in " + parent);

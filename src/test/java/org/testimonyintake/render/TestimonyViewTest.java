@@ -36,7 +36,7 @@ class TestimonyViewTest {
         String expectedStyleSource = "'sha256-" + Base64.getEncoder().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(page.style().getBytes(StandardCharsets.UTF_8))) + "'";
         assertEquals("default-src 'none'; style-src " + expectedStyleSource
-                + "; img-src 'none'; form-action 'none'; base-uri 'none'", HtmlPage.CONTENT_SECURITY_POLICY);
+                + "; img-src data:; form-action 'none'; base-uri 'none'", HtmlPage.CONTENT_SECURITY_POLICY);
         assertTrue(page.style().contains("font-family: system-ui, \"Noto Sans CJK KR\""));
         assertFalse(page.style().contains("url("), "no font or image is fetched, not even from the disk");
         assertEquals(1, html.split("http-equiv").length - 1, "one policy, and no other http-equiv");
