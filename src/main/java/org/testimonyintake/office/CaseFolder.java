@@ -241,9 +241,16 @@ public final class CaseFolder {
         return attachment.part() + "-" + (name.isEmpty() ? "attachment" : name);
     }
 
-    /** Rebuilt from what the folder holds, so it lists every submission decrypted into it, from any bundle. */
-    private void writeIndex() throws IOException {
-        List<IndexEntry> entries = new ArrayList<>();
+    /** One decrypted submission of a case folder, as its folder holds it. */
+    public record Submission(String folderName, String received, String id, TestimonyDocument document) {
+    }
+
+    /**
+     * Every submission decrypted into the folder, from any bundle, in folder-name order (date of arrival, then id). A
+     * testimony document that no longer parses was changed by hand; it is left out.
+     */
+    public static List<Submission> submissions(Path folder) throws IOException {
+        List<Submission> submissions = new ArrayList<>();
         try (Stream<Path> children = Files.list(folder)) {
             for (Path child : children.sorted(Comparator.comparing(Path::toString)).toList()) {
                 Path testimony = child.resolve(TESTIMONY_FILE);
@@ -253,14 +260,24 @@ public final class CaseFolder {
                     continue;
                 }
                 try {
-                    TestimonyDocument document = TestimonyDocument.parse(Files.readAllBytes(testimony));
-                    String narrative = document.answers().stream().filter(a -> a.id().equals("testimony"))
-                            .findFirst().map(a -> String.join(" ", a.values())).orElse("");
-                    entries.add(new IndexEntry(name + "/" + VIEW_FILE, name.substring(0, 10), document.language(), narrative));
+                    submissions.add(new Submission(name, name.substring(0, 10), name.substring(11),
+                            TestimonyDocument.parse(Files.readAllBytes(testimony))));
                 } catch (InvalidDocumentException e) {
-                    // a document that no longer parses was changed by hand; it simply is not listed
+                    // not listed, as documented
                 }
             }
+        }
+        return submissions;
+    }
+
+    /** Rebuilt from what the folder holds, so it lists every submission decrypted into it, from any bundle. */
+    private void writeIndex() throws IOException {
+        List<IndexEntry> entries = new ArrayList<>();
+        for (Submission submission : submissions(folder)) {
+            TestimonyDocument document = submission.document();
+            String narrative = document.answer("testimony").map(a -> String.join(" ", a.values())).orElse("");
+            entries.add(new IndexEntry(submission.folderName() + "/" + VIEW_FILE, submission.received(),
+                    document.language(), narrative));
         }
         Path temporary = Files.createTempFile(folder, ".index-", ".html");
         Files.writeString(temporary, TestimonyView.renderIndex(entries), StandardCharsets.UTF_8);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "intake-office", mixinStandardHelpOptions = true, version = "intake-office 0.1.0",
         description = "Offline office tool of Testimony Intake: office keys and decryption of submissions.",
         subcommands = {KeygenCommand.class, RotateCommand.class, RetireCommand.class, FingerprintCommand.class,
-                DecryptCommand.class},
+                DecryptCommand.class, ExportAnswersCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:some input could not be decrypted", "2:wrong command line",
                 "3:wrong kind of key, or the key does not allow it", "4:passphrase wrong, weak or unavailable",
