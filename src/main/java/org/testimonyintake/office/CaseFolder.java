@@ -272,16 +272,7 @@ public final class CaseFolder {
 
     /** Rebuilt from what the folder holds, so it lists every submission decrypted into it, from any bundle. */
     private void writeIndex() throws IOException {
-        List<IndexEntry> entries = new ArrayList<>();
-        for (Submission submission : submissions(folder)) {
-            TestimonyDocument document = submission.document();
-            String narrative = document.answer("testimony").map(a -> String.join(" ", a.values())).orElse("");
-            entries.add(new IndexEntry(submission.folderName() + "/" + VIEW_FILE, submission.received(),
-                    document.language(), narrative));
-        }
-        Path temporary = Files.createTempFile(folder, ".index-", ".html");
-        Files.writeString(temporary, TestimonyView.renderIndex(entries), StandardCharsets.UTF_8);
-        Files.move(temporary, folder.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        CaseIndex.write(folder, submissions(folder));
     }
 
     private static void deleteRecursively(Path path) throws IOException {

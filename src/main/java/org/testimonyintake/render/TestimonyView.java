@@ -50,8 +50,32 @@ public final class TestimonyView {
 
     /** A standalone page listing testimonies, each row linking to its (relative) case folder or page. */
     public static String renderIndex(List<IndexEntry> entries) {
+        return renderIndex("Testimonies", List.of(), entries);
+    }
+
+    /** The same, headed by {@code heading}, with lines of links to the other sortings and filters of the index. */
+    public static String renderIndex(String heading, List<IndexNavigation> navigation, List<IndexEntry> entries) {
         StringBuilder body = new StringBuilder(1024 + entries.size() * 512);
-        body.append("<h1>Testimonies</h1>\n");
+        body.append("<h1>");
+        HtmlText.appendContent(body, heading);
+        body.append("</h1>\n");
+        for (IndexNavigation line : navigation) {
+            body.append("<p class=\"filters\"><span class=\"data\">");
+            HtmlText.appendContent(body, line.label());
+            body.append("</span>: ");
+            for (IndexNavigation.Choice choice : line.choices()) {
+                if (choice.current()) {
+                    body.append("<span class=\"data\">");
+                    HtmlText.appendContent(body, choice.text());
+                    body.append(" (shown)</span> ");
+                } else {
+                    body.append("<a href=\"").append(choice.link().href()).append("\">");
+                    HtmlText.appendContent(body, choice.text());
+                    body.append("</a> ");
+                }
+            }
+            body.append("</p>\n");
+        }
         if (entries.isEmpty()) {
             body.append("<p class=\"empty\">No testimonies.</p>\n");
         } else {
@@ -70,7 +94,7 @@ public final class TestimonyView {
             }
             body.append("</tbody>\n</table>\n");
         }
-        return HtmlPage.render("Testimonies", body.toString(), HtmlPage.INDEX_POLICY);
+        return HtmlPage.render(heading, body.toString(), HtmlPage.INDEX_POLICY);
     }
 
     private static void appendAnswers(StringBuilder body, List<Answer> answers) {

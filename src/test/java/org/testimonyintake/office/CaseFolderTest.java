@@ -80,7 +80,8 @@ class CaseFolderTest {
         CaseFolder.Outcome first = outcomes.stream().filter(o -> o.submissionId().equals(FIRST)).findFirst().orElseThrow();
         assertTrue(first.problem().startsWith("attachment 1: cannot decrypt: integrity check failed"), first.problem());
         try (Stream<Path> files = Files.list(folder)) {
-            assertEquals(List.of("2026-11-27-" + SECOND, "index.html"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(List.of("2026-11-27-" + SECOND), files.map(p -> p.getFileName().toString())
+                            .filter(name -> !name.matches("index[a-z0-9-]*\\.html")).sorted().toList(),
                     "neither the good testimony of the tampered submission nor any temporary folder is left");
         }
     }
@@ -193,6 +194,25 @@ class CaseFolderTest {
         assertTrue(again.stream().allMatch(o -> o.problem().equals("already in the case folder; not overwritten")));
     }
 
+    @Test
+    void aSecondBundleDecryptedIntoTheSameFolderIsAddedAndTheIndexListsBoth() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("case"));
+        new CaseFolder(folder, decryptor).addBundle(bundle(MessageEncryptor.encrypt(office, PHOTO)));
+        byte[] firstView = Files.readAllBytes(folder.resolve("2026-11-27-" + FIRST + "/testimony.html"));
+        String third = "00000000000000000000000000000003";
+
+        List<CaseFolder.Outcome> outcomes = new CaseFolder(folder, decryptor).addBundle(
+                bundle(List.of(third, FIRST), photo(), Map.of("attachment-1.pgp", MessageEncryptor.encrypt(office, PHOTO))));
+
+        assertEquals(List.of(new CaseFolder.Outcome(third, null),
+                new CaseFolder.Outcome(FIRST, "already in the case folder; not overwritten")), outcomes);
+        assertArrayEquals(firstView, Files.readAllBytes(folder.resolve("2026-11-27-" + FIRST + "/testimony.html")));
+        String index = Files.readString(folder.resolve(CaseFolder.INDEX));
+        for (String id : List.of(FIRST, SECOND, third)) {
+            assertTrue(index.contains("2026-11-27-" + id + "/testimony.html"), id + " listed");
+        }
+    }
+
     private static TestimonyDocument.Attachment photo() throws Exception {
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(PHOTO));
         return new TestimonyDocument.Attachment(1, "../../etc/passwd <photo>.jpg", "image/jpeg", PHOTO.length, digest);
@@ -221,11 +241,17 @@ class CaseFolderTest {
 
     /** A bundle of two submissions; the first has one attachment with the given parts, the second none. */
     private Path bundle(TestimonyDocument.Attachment attachment, Map<String, byte[]> attachmentParts) throws Exception {
+        return bundle(List.of(FIRST, SECOND), attachment, attachmentParts);
+    }
+
+    /** A bundle of these submissions; the first has one attachment with the given parts, the others none. */
+    private Path bundle(List<String> ids, TestimonyDocument.Attachment attachment, Map<String, byte[]> attachmentParts)
+            throws Exception {
         Path bundle = Files.createTempFile(dir, "bundle-", ".zip");
         List<BundleManifest.Submission> submissions = new ArrayList<>();
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bundle))) {
-            for (String id : List.of(FIRST, SECOND)) {
-                boolean first = id.equals(FIRST);
+            for (String id : ids) {
+                boolean first = id.equals(ids.get(0));
                 TestimonyDocument document = new TestimonyDocument("ru", "server",
                         List.of(TestimonyDocument.Answer.text("testimony", "Что случилось?", "Я бежал с лесозаготовок <script>alert(1)</script>")),
                         first ? List.of(attachment) : List.of());
