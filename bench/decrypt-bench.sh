@@ -2,6 +2,8 @@
 # Office decryption benchmark (issue: foundation). In one run, on the same files:
 #   batch: 1,000 messages of 8 KiB  -> one `intake-office decrypt` vs. a `gpg --decrypt` loop (agent cache warm)
 #   large: 5 messages of 20 MB      -> intake-office MB/s, with and without the fixed cost of start-up and key unlock
+#   huge:  1 message of 200 MB      -> intake-office vs. `gpg --decrypt`, each run 3 times in turn, medians; the fixed
+#                                      cost (start-up + unlock, one 8 KiB message) reported apart
 # Messages are made by gpg without compression, like the intake server's (FORMAT.md section 3).
 # Usage: bench/decrypt-bench.sh [WORKDIR]   (default: a fresh temporary directory, removed at the end)
 set -euo pipefail
@@ -27,9 +29,11 @@ gpg --batch --quiet --pinentry-mode loopback --passphrase-file passphrase --impo
 mkdir -p small large
 for i in $(seq -w 1 1000); do head -c 8192 /dev/urandom > "small/m$i"; done
 for i in 1 2 3 4 5; do head -c 20000000 /dev/urandom > "large/m$i"; done
+mkdir -p huge && head -c 200000000 /dev/urandom > huge/video
 encrypt() { gpg --batch --quiet --trust-model always --compress-algo none --recipient-file office.asc --multifile --encrypt "$@"; }
 encrypt small/m*[0-9]
 encrypt large/m[1-5]
+encrypt huge/video
 # Warm the gpg agent's passphrase cache so the loop measures decryption, not key unlocking.
 gpg --batch --quiet --pinentry-mode loopback --passphrase-file passphrase --decrypt small/m0001.gpg > /dev/null
 
@@ -59,6 +63,25 @@ for i in 1 2 3 4 5; do cp "large/m$i.gpg" "large/again$i.gpg"; done
 start=$(now)
 java -jar "$jar" decrypt --secret office.sec.asc --passphrase-file passphrase --out out-large-twice large/*.gpg > /dev/null
 office_large_twice=$(seconds "$start" "$(now)")
+echo "huge: 1 x 200 MB, intake-office and gpg in turn, 3 times"
+median() { sort -n | sed -n 2p; }
+: > huge/office.times; : > huge/gpg.times; : > huge/fixed.times
+for _ in 1 2 3; do
+  rm -rf out-huge out-fixed huge/gpg-video
+  start=$(now)
+  java -jar "$jar" decrypt --secret office.sec.asc --passphrase-file passphrase --out out-huge huge/video.gpg > /dev/null
+  seconds "$start" "$(now)" >> huge/office.times
+  start=$(now)
+  gpg --batch --quiet --pinentry-mode loopback --passphrase-file passphrase --output huge/gpg-video --decrypt huge/video.gpg
+  seconds "$start" "$(now)" >> huge/gpg.times
+  start=$(now)
+  java -jar "$jar" decrypt --secret office.sec.asc --passphrase-file passphrase --out out-fixed small/m0001.gpg > /dev/null
+  seconds "$start" "$(now)" >> huge/fixed.times
+done
+cmp huge/video out-huge/video && cmp huge/video huge/gpg-video
+office_huge=$(median < huge/office.times)
+gpg_huge=$(median < huge/gpg.times)
+fixed_huge=$(median < huge/fixed.times)
 mb=100
 echo
 printf 'batch  intake-office %.2f s, gpg loop %.2f s: intake-office is %.1fx faster\n' \
@@ -67,4 +90,8 @@ printf 'large  intake-office %.2f s for %d MB: %.0f MB/s wall; start-up + unlock
   "$office_large" "$mb" "$(ratio "$mb" "$office_large")" "$fixed" "$(ratio "$mb" "$(seconds "$fixed" "$office_large")")"
 printf 'large  warm: 5 more x 20 MB took %.2f s more: %.0f MB/s\n' \
   "$(seconds "$office_large" "$office_large_twice")" "$(ratio "$mb" "$(seconds "$office_large" "$office_large_twice")")"
+printf 'huge   intake-office %.2f s, gpg --decrypt %.2f s for 200 MB: gpg/intake-office = %.2f; intake-office %.0f MB/s wall, %.0f MB/s net of its fixed cost of %.2f s\n' \
+  "$office_huge" "$gpg_huge" "$(ratio "$gpg_huge" "$office_huge")" "$(ratio 200 "$office_huge")" \
+  "$(ratio 200 "$(seconds "$fixed_huge" "$office_huge")")" "$fixed_huge"
+echo "load: $(uptime)"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(gpg --version | head -1)"

@@ -11,6 +11,7 @@ import org.bouncycastle.bcpg.SecretSubkeyPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.RevocationReasonTags;
 import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate.OpenPGPComponentKey;
@@ -19,6 +20,8 @@ import org.bouncycastle.openpgp.api.OpenPGPKey.OpenPGPSecretKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyEditor;
 import org.bouncycastle.openpgp.api.SignatureParameters;
 import org.bouncycastle.openpgp.api.KeyPassphraseProvider;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 import org.testimonyintake.format.Fingerprints;
 import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.KeyProfile;
@@ -119,14 +122,29 @@ public final class OfficeKey {
             for (Subkey subkey : encryptionSubkeys()) {
                 if (subkey.state() != SubkeyState.RETIRED) {
                     OpenPGPSecretKey secret = secretKey(subkey);
-                    recipients.add(new UnlockedOfficeKey.Recipient(secret.getKeyIdentifier(),
-                            secret.unlock(passphrase.clone()).getKeyPair().getPrivateKey()));
+                    recipients.add(new UnlockedOfficeKey.Recipient(secret.getKeyIdentifier(), unlock(secret, passphrase)));
                 }
             }
         } catch (PGPException e) {
             throw new WrongPassphraseException();
         }
         return new UnlockedOfficeKey(recipients);
+    }
+
+    /**
+     * The compat profile's iterated-salted S2K hashes 65 MB with SHA-256: the JDK's SHA-256 uses the CPU's SHA
+     * instructions and takes a fraction of Bouncy Castle's time, which staff wait for at every decrypt. Other
+     * protections (Argon2 with AEAD for the modern profile) stay with Bouncy Castle.
+     */
+    private static PGPPrivateKey unlock(OpenPGPSecretKey secret, char[] passphrase) throws PGPException {
+        PGPSecretKey key = secret.getPGPSecretKey();
+        S2K s2k = key.getS2K();
+        if (key.getS2KUsage() == SecretKeyPacket.USAGE_SHA1 && s2k != null && s2k.getType() == S2K.SALTED_AND_ITERATED) {
+            return key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(
+                    new JcaPGPDigestCalculatorProviderBuilder().setProvider("SUN").build())
+                    .setProvider("SunJCE").build(passphrase.clone()));
+        }
+        return secret.unlock(passphrase.clone()).getKeyPair().getPrivateKey();
     }
 
     String armored() throws IOException {
