@@ -1,6 +1,7 @@
 package org.testimonyintake.office.cli;
 
 import org.testimonyintake.cli.ExitCode;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,6 +19,10 @@ import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.office.SecretKeyFile;
 import org.testimonyintake.office.TestimonyFiles;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,7 +61,7 @@ final class DecryptCommand implements Callable<Integer> {
         MessageDecryptor decryptor = new MessageDecryptor(key.unlock(passphrases.existing()));
         createPrivateDirectory(outDirectory);
         CaseFolder caseFolder = new CaseFolder(outDirectory, decryptor);
-        Progress progress = new Progress(err, inputs.size());
+        Progress progress = new Progress(err, inputs);
         int decrypted = 0;
         for (Path input : inputs) {
             try {
@@ -65,7 +70,7 @@ final class DecryptCommand implements Callable<Integer> {
                         decrypted++;
                     }
                 } else {
-                    decryptOne(decryptor, input);
+                    decryptOne(decryptor, input, progress);
                     decrypted++;
                 }
             } catch (InvalidDocumentException e) {
@@ -81,9 +86,9 @@ final class DecryptCommand implements Callable<Integer> {
                 progress.interrupt();
                 err.println(OfficeCli.NAME + ": error: " + input + " does not exist");
             }
-            progress.advance();
+            progress.finished(input);
         }
-        progress.finish();
+        progress.close();
         spec.commandLine().getOut().println("decrypted " + decrypted + " of " + inputs.size() + " into " + outDirectory);
         return decrypted == inputs.size() ? ExitCode.OK.code : ExitCode.CANNOT_DECRYPT.code;
     }
@@ -103,13 +108,14 @@ final class DecryptCommand implements Callable<Integer> {
         return complete;
     }
 
-    private void decryptOne(MessageDecryptor decryptor, Path input) throws IOException, DecryptionException {
+    private void decryptOne(MessageDecryptor decryptor, Path input, Progress progress)
+            throws IOException, DecryptionException {
         String name = TestimonyFiles.plaintextName(input.getFileName().toString());
         Path target = outDirectory.resolve(name);
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString());
         }
-        try (InputStream message = Files.newInputStream(input)) {
+        try (InputStream message = progress.reading(Files.newInputStream(input))) {
             decryptor.decrypt(message, target);
         }
         TestimonyFiles.addViewIfTestimony(target, name);
@@ -121,37 +127,67 @@ final class DecryptCommand implements Callable<Integer> {
         }
     }
 
-    /** A counter on stderr, only when a person watches a terminal and there is more than one file. */
-    private static final class Progress {
+    /**
+     * A progress bar on stderr, in megabytes of input, only when a person watches a terminal and there is more than
+     * one file or a large one (a phone's video); drawn by the progressbar library.
+     */
+    private static final class Progress implements AutoCloseable {
+        private static final long LARGE_INPUT_BYTES = 32L << 20;
+
         private final PrintWriter err;
-        private final int total;
-        private final boolean shown;
-        private int done;
+        private final ProgressBar bar;
+        private long before;
 
-        Progress(PrintWriter err, int total) {
+        Progress(PrintWriter err, List<Path> inputs) {
             this.err = err;
-            this.total = total;
-            this.shown = System.console() != null && total > 1;
+            long total = inputs.stream().mapToLong(Progress::size).sum();
+            boolean shown = System.console() != null && (inputs.size() > 1 || total >= LARGE_INPUT_BYTES);
+            this.bar = shown ? new ProgressBarBuilder().setTaskName("decrypting").setInitialMax(total)
+                    .setUnit(" MB", 1_000_000).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
         }
 
-        void advance() {
-            done++;
-            if (shown) {
-                err.print("\rdecrypted " + done + "/" + total);
-                err.flush();
+        /** The input stream of one message, counted as it is read. */
+        InputStream reading(InputStream message) {
+            return bar == null ? message : new FilterInputStream(message) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    if (n > 0) {
+                        bar.stepBy(n);
+                    }
+                    return n;
+                }
+            };
+        }
+
+        /** The whole of an input counts as done, read or not (a bundle, a missing file). */
+        void finished(Path input) {
+            before += size(input);
+            if (bar != null) {
+                bar.stepTo(before);
             }
         }
 
-        /** Ends the counter line so that an error message starts on its own line. */
+        /** Ends the bar's line so that an error message starts on its own line. */
         void interrupt() {
-            if (shown && done > 0) {
+            if (bar != null) {
                 err.println();
             }
         }
 
-        void finish() {
-            if (shown) {
-                err.println();
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+
+        private static long size(Path input) {
+            try {
+                return Files.size(input);
+            } catch (IOException e) {
+                return 0; // reported as missing when its turn comes
             }
         }
     }
