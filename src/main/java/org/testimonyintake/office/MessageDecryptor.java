@@ -49,6 +49,17 @@ public final class MessageDecryptor {
         this.key = key;
     }
 
+    /**
+     * Starts compiling the bulk decryption path on a thread of its own, to be called before the key is unlocked:
+     * the second core does it while the first hashes the passphrase, and the first large message runs at full speed.
+     */
+    public static void warmUpInBackground() {
+        Thread warmUp = new Thread(SeipdV1DecryptingStream::warmUp, "warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
+    }
+
     /** Decrypts {@code message} into a new file {@code target}, which must not exist yet. */
     public void decrypt(InputStream message, Path target) throws DecryptionException, IOException {
         decrypt(message, target, Long.MAX_VALUE);

@@ -36,6 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "integrity check passed. A testimony document gets a sanitized view NAME.html beside it; a bundle "
                 + "becomes a case folder: one folder per submission and an index.html.")
 final class DecryptCommand implements Callable<Integer> {
+    /** A file this large (a phone's video) gets a progress bar and an early start of the bulk decryption code. */
+    private static final long LARGE_INPUT_BYTES = 32L << 20;
+
     @Option(names = "--secret", required = true, paramLabel = "FILE", description = "The secret office key.")
     Path secretFile;
 
@@ -54,6 +57,9 @@ final class DecryptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (inputs.stream().anyMatch(input -> Progress.size(input) >= LARGE_INPUT_BYTES)) {
+            MessageDecryptor.warmUpInBackground(); // pays off only on large files; a small run would wait for it
+        }
         OfficeKey key = SecretKeyFile.read(secretFile);
         if (SecretKeyFile.readableByOthers(secretFile)) {
             err.println(OfficeCli.NAME + ": warning: " + secretFile + " is readable by other users; chmod 600 it");
@@ -132,8 +138,6 @@ final class DecryptCommand implements Callable<Integer> {
      * one file or a large one (a phone's video); drawn by the progressbar library.
      */
     private static final class Progress implements AutoCloseable {
-        private static final long LARGE_INPUT_BYTES = 32L << 20;
-
         private final PrintWriter err;
         private final ProgressBar bar;
         private long before;
@@ -183,7 +187,7 @@ final class DecryptCommand implements Callable<Integer> {
             }
         }
 
-        private static long size(Path input) {
+        static long size(Path input) {
             try {
                 return Files.size(input);
             } catch (IOException e) {
