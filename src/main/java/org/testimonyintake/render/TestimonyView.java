@@ -38,7 +38,7 @@ public final class TestimonyView {
         HtmlText.appendContent(body, describeLanguage(doc.language()));
         body.append("</dd>\n<dt>Encrypted</dt><dd>").append(describeEncryption(doc.encryptedBy())).append("</dd>\n</dl>\n")
                 .append("<p class=\"notice\">Everything below was written by the source or sent by their browser. ")
-                .append("It is shown exactly as plain text: nothing in it is a link, and nothing in it runs. ")
+                .append("It is shown exactly as plain text: nothing the source wrote becomes a link, and nothing in it runs. ")
                 .append("Hidden characters are shown as boxed code points such as ")
                 .append("<span class=\"" + HtmlText.CODE_POINT_CLASS + "\">U+202E</span>.</p>\n");
         appendAnswers(body, doc.answers());
