@@ -50,8 +50,8 @@ public final class ReplyWriter {
     private final OfficeKey officeKey;
     private final char[] passphrase;
 
-    public ReplyWriter(OfficeKey officeKey, char[] passphrase) throws WrongPassphraseException {
-        officeKey.requirePassphrase(passphrase);
+    /** The passphrase is checked when the first bundle is signed. */
+    public ReplyWriter(OfficeKey officeKey, char[] passphrase) {
         this.officeKey = officeKey;
         this.passphrase = passphrase.clone();
     }

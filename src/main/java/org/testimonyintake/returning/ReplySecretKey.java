@@ -48,8 +48,12 @@ public final class ReplySecretKey {
         }
     }
 
-    /** Unlocks a stored reply key with the wrapping key of the receipt that found its case. */
-    public static UnlockedReplyKey unlock(byte[] protectedSecret, CaseKeys keys) throws KeyMaterialException {
+    /** The public half of a stored reply key, readable without the receipt. */
+    public static ReplyCertificate publicHalf(byte[] protectedSecret) throws KeyMaterialException {
+        return ReplyCertificate.of(parse(protectedSecret).toCertificate());
+    }
+
+    private static OpenPGPKey parse(byte[] protectedSecret) throws KeyMaterialException {
         List<OpenPGPKey> parsed;
         try {
             parsed = new OpenPGPKeyReader(KeyProfile.implementation()).parseKeys(protectedSecret);
@@ -59,7 +63,12 @@ public final class ReplySecretKey {
         if (parsed.size() != 1) {
             throw new KeyMaterialException("a stored reply key is unreadable");
         }
-        OpenPGPKey key = parsed.get(0);
+        return parsed.get(0);
+    }
+
+    /** Unlocks a stored reply key with the wrapping key of the receipt that found its case. */
+    public static UnlockedReplyKey unlock(byte[] protectedSecret, CaseKeys keys) throws KeyMaterialException {
+        OpenPGPKey key = parse(protectedSecret);
         ReplyCertificate certificate = ReplyCertificate.of(key.toCertificate());
         if (!List.of(ReplyCertificate.USER_ID).equals(key.getAllUserIds().stream().map(OpenPGPUserId::getUserId).toList())) {
             throw new KeyMaterialException("this is not a reply key");

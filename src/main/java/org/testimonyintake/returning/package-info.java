@@ -3,6 +3,6 @@
  * of a case's lookup id and wrapping key from it under a global bound on concurrent checks, and each case's reply key.
  * {@link org.testimonyintake.returning.ReplySecretKey} is the server's only way into secret key material, and only
  * into a per-case reply key whose wrapping key the source's receipt just gave; the office key is never read here.
- * Depends on {@code format}, Bouncy Castle and argon2-jvm; knows nothing of HTTP or storage.
+ * Depends on {@code format}, {@code store} (its {@code CaseStore}), Bouncy Castle and argon2-jvm; knows nothing of HTTP.
  */
 package org.testimonyintake.returning;
