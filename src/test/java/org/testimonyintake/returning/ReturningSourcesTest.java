@@ -40,6 +40,7 @@ class ReturningSourcesTest {
     private SubmissionStore submissions;
     private CaseStore cases;
     private ReturningSources returning;
+    private ReplyImporter importer;
 
     @BeforeAll
     static void officeKey() throws Exception {
@@ -53,6 +54,7 @@ class ReturningSourcesTest {
         byte[] salt = InstallationSalt.loadOrCreate(data, new SecureRandom());
         returning = new ReturningSources(new ReceiptChecks(salt, new ReceiptChecks.Cost(8192, 1, 1),
                 ReceiptChecks.Bounds.STANDARD), cases);
+        importer = new ReplyImporter(cases);
     }
 
     @AfterEach
@@ -80,7 +82,7 @@ class ReturningSourcesTest {
         returning.claim(opened.caseId(), SUBMISSION);
         assertEquals(opened.caseId(), cases.caseOfSubmission(SUBMISSION).orElseThrow());
 
-        ReturningSources.Imported imported = returning.importReplies(reply(dir, opened.caseId(), "TEST-ONLY 어느 현장?"),
+        ReplyImporter.Imported imported = importer.importReplies(reply(dir, opened.caseId(), "TEST-ONLY 어느 현장?"),
                 office.certificate());
         assertEquals(1, imported.stored());
 
@@ -105,14 +107,14 @@ class ReturningSourcesTest {
         ReturningSources.Opened opened = returning.open();
         returning.claim(opened.caseId(), SUBMISSION);
         Path bundle = reply(dir, opened.caseId(), "TEST-ONLY first");
-        assertEquals(1, returning.importReplies(bundle, office.certificate()).stored());
-        assertEquals(1, returning.importReplies(bundle, office.certificate()).alreadyThere());
+        assertEquals(1, importer.importReplies(bundle, office.certificate()).stored());
+        assertEquals(1, importer.importReplies(bundle, office.certificate()).alreadyThere());
 
         OfficeKey impostor = OfficeKey.generate(KeyProfile.COMPAT, "TEST-ONLY impostor", PASSPHRASE);
         Path forged = dir.resolve("forged.zip");
         new ReplyWriter(impostor, PASSPHRASE).write(opened.caseId(), ReplyCertificate.parse(returningKey(opened.caseId())),
                 "TEST-ONLY forged", List.of(), clock.today(), forged);
-        assertThrows(InvalidDocumentException.class, () -> returning.importReplies(forged, office.certificate()));
+        assertThrows(InvalidDocumentException.class, () -> importer.importReplies(forged, office.certificate()));
         assertEquals(1, cases.replies(opened.caseId()).size());
     }
 
@@ -125,7 +127,7 @@ class ReturningSourcesTest {
         Path misaddressed = dir.resolve("misaddressed.zip");
         new ReplyWriter(office, PASSPHRASE).write(first.caseId(), ReplyCertificate.parse(returningKey(second.caseId())),
                 "TEST-ONLY to the wrong key", List.of(), clock.today(), misaddressed);
-        assertThrows(InvalidDocumentException.class, () -> returning.importReplies(misaddressed, office.certificate()));
+        assertThrows(InvalidDocumentException.class, () -> importer.importReplies(misaddressed, office.certificate()));
         assertEquals(List.of(), cases.replies(first.caseId()));
     }
 
@@ -135,8 +137,8 @@ class ReturningSourcesTest {
         ReturningSources.Opened away = returning.open();
         returning.claim(reader.caseId(), SUBMISSION);
         returning.claim(away.caseId(), "abcdefabcdefabcdefabcdefabcdef01");
-        returning.importReplies(reply(dir, reader.caseId(), "TEST-ONLY read me"), office.certificate());
-        returning.importReplies(reply(dir, away.caseId(), "TEST-ONLY never read"), office.certificate());
+        importer.importReplies(reply(dir, reader.caseId(), "TEST-ONLY read me"), office.certificate());
+        importer.importReplies(reply(dir, away.caseId(), "TEST-ONLY never read"), office.certificate());
         returning.read((ReturningSources.Lookup.Found) returning.find(reader.receipt().grouped()));
 
         clock.set(DAY_ONE.plusDays(6));
