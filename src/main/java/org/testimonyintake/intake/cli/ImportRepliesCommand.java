@@ -1,4 +1,4 @@
-package org.testimonyintake.intake;
+package org.testimonyintake.intake.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.testimonyintake.intake;
+package org.testimonyintake.intake.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +28,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.intake.Html;
+import org.testimonyintake.intake.TestOffice;
+import org.testimonyintake.intake.TestSite;
+import org.testimonyintake.intake.cli.IntakeServer;
+import org.testimonyintake.intake.i18n.Language;
+import org.testimonyintake.intake.i18n.Messages;
+import org.testimonyintake.intake.submission.Questionnaire;
+import org.testimonyintake.intake.submission.SubmissionService;
 import org.testimonyintake.office.cli.OfficeCli;
 import org.testimonyintake.store.CaseStore;
 
