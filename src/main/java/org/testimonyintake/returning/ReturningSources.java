@@ -90,6 +90,14 @@ public final class ReturningSources {
         return new Lookup.Found(found.get().id(), keys, found.get().replyKey());
     }
 
+    /**
+     * The {@code reply} member for a follow-up's testimony document: the same case and reply key as its first one, so
+     * staff see inside the encryption which submissions belong together (FORMAT.md section 10.4).
+     */
+    public TestimonyDocument.Reply replyMember(Lookup.Found found) throws KeyMaterialException {
+        return new TestimonyDocument.Reply(found.caseId(), ReplySecretKey.publicHalf(found.replyKey()).armored());
+    }
+
     /** Decrypts the case's replies in memory for the source who gave the receipt, and marks them read today. */
     public List<ReadReply> read(Lookup.Found found) throws KeyMaterialException {
         UnlockedReplyKey key = ReplySecretKey.unlock(found.replyKey(), found.keys());

@@ -115,9 +115,9 @@ public final class SubmissionService {
             requireFormToken(parts, formTokenValid);
             OfficeCertificate certificate = office.get();
             FormPart first = parts.hasNext() ? parts.next() : null;
-            Optional<String> followedCase = Optional.empty();
-            if (first != null && first.fieldName().equals(RECEIPT_FIELD) && first.fileName().isEmpty()) {
-                followedCase = Optional.of(caseOfReceipt(first));
+            boolean isFollowUp = first != null && first.fieldName().equals(RECEIPT_FIELD) && first.fileName().isEmpty();
+            Optional<TestimonyDocument.Reply> followedCase = isFollowUp ? Optional.of(caseOfReceipt(first)) : Optional.empty();
+            if (isFollowUp) {
                 first = parts.hasNext() ? parts.next() : null;
             }
             try (NewSubmission submission = store.begin()) {
@@ -137,16 +137,17 @@ public final class SubmissionService {
                 // A follow-up belongs to its case already; only a first testimony opens one.
                 Optional<ReturningSources.Opened> opened = optedIn && followedCase.isEmpty() ? Optional.of(openCase())
                         : Optional.empty();
-                if (opened.isPresent()) {
+                Optional<TestimonyDocument.Reply> reply = opened.map(ReturningSources.Opened::reply).or(() -> followedCase);
+                if (reply.isPresent()) {
                     document = new TestimonyDocument(document.language(), document.encryptedBy(), document.answers(),
-                            document.attachments(), opened.get().reply());
+                            document.attachments(), reply.get());
                 }
                 try (OutputStream out = submission.createPart(PartName.TESTIMONY.toString())) {
                     out.write(MessageEncryptor.encrypt(certificate, document.toJson()));
                 }
                 submission.commit("server", certificate.currentSubkey().keyId());
                 opened.ifPresent(open -> returning.claim(open.caseId(), submission.id()));
-                followedCase.ifPresent(caseId -> returning.link(submission.id(), caseId));
+                followedCase.ifPresent(followed -> returning.link(submission.id(), followed.caseId()));
                 return new Stored(submission.id(), "server", opened.map(ReturningSources.Opened::receipt),
                         followedCase.isPresent());
             }
@@ -316,8 +317,11 @@ public final class SubmissionService {
                 truncate(part.contentType(), MAX_FILE_NAME_CHARS), size, HexFormat.of().formatHex(sha256.digest())));
     }
 
-    /** The case a follow-up's receipt names; a wrong receipt refuses the whole submission before anything is read. */
-    private String caseOfReceipt(FormPart part) throws SubmissionRefused, IOException {
+    /**
+     * The case a follow-up's receipt names, as its testimony document's {@code reply} member; a wrong receipt refuses
+     * the whole submission before anything else is read.
+     */
+    private TestimonyDocument.Reply caseOfReceipt(FormPart part) throws SubmissionRefused, IOException {
         byte[] typed = part.content().readNBytes(MAX_RECEIPT_BYTES + 1);
         if (typed.length > MAX_RECEIPT_BYTES) {
             throw new SubmissionRefused(Reason.RECEIPT);
@@ -326,7 +330,7 @@ public final class SubmissionService {
             ReturningSources.Lookup found = returning.find(decodeUtf8(typed));
             if (found instanceof ReturningSources.Lookup.Found known) {
                 known.keys().forget();
-                return known.caseId();
+                return returning.replyMember(known);
             }
             throw new SubmissionRefused(Reason.RECEIPT);
         } catch (ReceiptChecks.Busy e) {
@@ -334,6 +338,8 @@ public final class SubmissionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SubmissionRefused(Reason.BUSY);
+        } catch (KeyMaterialException e) {
+            throw new IllegalStateException("a stored reply key is unreadable", e);
         }
     }
 

@@ -127,6 +127,14 @@ class ReturningEndToEndTest {
             assertTrue(wrong.body().contains(Html.escaped(Messages.load().text(Language.EN, "return.not-found"))), wrong.body());
             assertEquals(400, openReturn(site, "1234").statusCode(), "mistyped");
 
+            Path secondBundle = directory.resolve("second.zip");
+            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", secondBundle.toString()));
+            Path secondFolder = directory.resolve("second");
+            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--out", secondFolder.toString(), secondBundle.toString()));
+            assertEquals(List.of(caseId, caseId), returningCases(secondFolder),
+                    "staff see inside the encryption that the follow-up belongs to the first testimony's case");
+
             try (CaseStore cases = CaseStore.open(data, Clock.systemUTC())) {
                 List<String> linked = new ArrayList<>();
                 try (Stream<Path> stored = Files.list(data.resolve("submissions"))) {
@@ -151,14 +159,20 @@ class ReturningEndToEndTest {
 
     /** The case id of the one submission in the folder that opened a case. */
     private static String onlyReturningCase(Path caseFolder) throws Exception {
+        List<String> cases = returningCases(caseFolder);
+        assertEquals(1, cases.size(), cases.toString());
+        return cases.get(0);
+    }
+
+    /** The case ids the testimony documents in the folder carry. */
+    private static List<String> returningCases(Path caseFolder) throws Exception {
         List<String> cases = new ArrayList<>();
         try (Stream<Path> submissions = Files.list(caseFolder)) {
             for (Path testimony : submissions.map(s -> s.resolve("testimony.json")).filter(Files::isRegularFile).toList()) {
                 TestimonyDocument.parse(Files.readAllBytes(testimony)).returning().ifPresent(r -> cases.add(r.caseId()));
             }
         }
-        assertEquals(1, cases.size(), cases.toString());
-        return cases.get(0);
+        return cases;
     }
 
     private interface Cli {
