@@ -68,7 +68,7 @@ function enhance(form, panel) {
           : 'cannot-encrypt';
     show(status, '');
     show(alert, `${message('not-sent')} ${message(key)}`);
-    if (key === 'cannot-encrypt') alert.append(' ', noScriptLink());
+    if (key === 'cannot-encrypt' || key === 'returning-no-script') alert.append(' ', noScriptLink());
   }
 
   /** Stops for good: the form stays on screen but cannot be sent from this page. */
@@ -88,6 +88,9 @@ function enhance(form, panel) {
   }
 
   async function encryptAndSend() {
+    // Coming back needs a case the server opens (FORMAT.md section 10.3); this script cannot ask for one yet.
+    const returning = form.elements.returning;
+    if (returning && returning.checked) throw new Problem('returning-no-script');
     const token = form.elements['form-token'].value;
     const key = await officeKey(form.dataset.fingerprint);
     const files = [...form.querySelectorAll('input[type=file]')].flatMap((input) => [...input.files]);

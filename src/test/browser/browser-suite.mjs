@@ -138,6 +138,32 @@ const cases = {
     check(result.html.includes(config.texts.encryptedOnServer), 'the confirmation does not say the server encrypted it');
     requireOnlyOurOrigin(result.urls);
   },
+  async 'chromium with JavaScript disabled: a source asks to come back, gets a receipt and opens /return with it'() {
+    const marker = config.markers.returning;
+    const fill = questionnaire(marker, [config.files.document]);
+    const result = await visit('chromium', {
+      javaScript: false,
+      fill: async (page) => { await fill(page); await page.click('input[name=returning]'); },
+    });
+    check(result.finishedAt === '/submit', `no confirmation: ${result.finishedAt}`);
+    const receipt = /<p class="receipt" lang="en">([0-9 ]{34})<\/p>/.exec(result.html)?.[1];
+    check(receipt, 'the confirmation shows no receipt');
+    check(result.html.includes(config.texts.receiptWarning), 'the receipt comes without its warning');
+    const browser = await launch('chromium', {});
+    try {
+      const page = await browser.newPage();
+      await page.setJavaScriptEnabled(false);
+      await page.goto(`${origin}/return?lang=ko`);
+      await page.type('#receipt', receipt.replaceAll(' ', '-'));
+      await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.click('button[type=submit]')]);
+      const html = await page.content();
+      check(html.includes(config.texts.noReplies), 'the receipt did not open the case');
+      check(html.includes('name="receipt"'), 'no follow-up form on the case page');
+    } finally {
+      await browser.close();
+    }
+    requireOnlyOurOrigin(result.urls);
+  },
   async 'a served key that is not the one on the page: nothing is sent'() {
     const marker = config.markers.wrongKey;
     proxyState.substituteKey = readFileSync(config.files.otherKey, 'utf8');

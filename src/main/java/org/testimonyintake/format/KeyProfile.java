@@ -7,6 +7,7 @@ import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.Features;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPKeyPair;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPImplementation;
 import org.bouncycastle.openpgp.api.OpenPGPKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyGenerator;
@@ -39,14 +40,20 @@ public enum KeyProfile {
         this.keyVersion = keyVersion;
     }
 
-    public static KeyProfile of(OpenPGPKey key) {
+    public static KeyProfile of(OpenPGPCertificate key) {
         return key.getPrimaryKey().getVersion() == PublicKeyPacket.VERSION_6 ? MODERN : COMPAT;
     }
 
     public OpenPGPKey generate(String userId, char[] passphrase, Date creationTime) throws PGPException {
+        return generate(userId, passphrase, creationTime, secretKeyProtection());
+    }
+
+    /** The same with another secret-key protection, for keys whose passphrase is itself a 256-bit key. */
+    public OpenPGPKey generate(String userId, char[] passphrase, Date creationTime, PBESecretKeyEncryptorFactory protection)
+            throws PGPException {
         OpenPGPKeyGenerator generator = new OpenPGPKeyGenerator(IMPLEMENTATION, keyVersion,
                 IMPLEMENTATION.pgpKeyPairGeneratorProvider(), IMPLEMENTATION.pgpDigestCalculatorProvider(),
-                secretKeyProtection(), IMPLEMENTATION.keyFingerPrintCalculator(), creationTime);
+                protection, IMPLEMENTATION.keyFingerPrintCalculator(), creationTime);
         return generator
                 .withPrimaryKey(this == COMPAT ? g -> g.generateLegacyEd25519KeyPair() : g -> g.generateEd25519KeyPair(),
                         preferences())

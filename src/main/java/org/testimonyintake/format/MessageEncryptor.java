@@ -7,6 +7,7 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.bcpg.AEADAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
@@ -41,10 +42,17 @@ public final class MessageEncryptor {
 
     /** Opens a stream whose bytes are encrypted to {@code certificate}'s current subkey; close it to finish. */
     public static OutputStream open(OfficeCertificate certificate, OutputStream ciphertext) throws IOException {
-        PGPPublicKey recipient = certificate.currentEncryptionKey().getPGPPublicKey();
+        return open(List.of(certificate.currentEncryptionKey().getPGPPublicKey()), ciphertext);
+    }
+
+    /**
+     * Opens a stream encrypted to every one of {@code recipients}, one PKESK each (a reply goes to the case's reply
+     * key and the office, FORMAT.md section 10.5); SEIPDv2 only if all of them are v6 keys.
+     */
+    public static OutputStream open(List<PGPPublicKey> recipients, OutputStream ciphertext) throws IOException {
         JcePGPDataEncryptorBuilder dataEncryptor = new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                 .setSecureRandom(RANDOM);
-        if (recipient.getVersion() == PublicKeyPacket.VERSION_6) {
+        if (recipients.stream().allMatch(recipient -> recipient.getVersion() == PublicKeyPacket.VERSION_6)) {
             dataEncryptor.setProvider(BOUNCY_CASTLE); // the JDK has no OCB
             dataEncryptor.setWithAEAD(AEADAlgorithmTags.OCB, AEAD_CHUNK_SIZE_OCTET);
             dataEncryptor.setUseV6AEAD();
@@ -53,8 +61,10 @@ public final class MessageEncryptor {
             dataEncryptor.setProvider(JDK_AES).setWithIntegrityPacket(true);
         }
         PGPEncryptedDataGenerator encryptor = new PGPEncryptedDataGenerator(dataEncryptor);
-        encryptor.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(BOUNCY_CASTLE)
-                .setSecureRandom(RANDOM));
+        for (PGPPublicKey recipient : recipients) {
+            encryptor.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient).setProvider(BOUNCY_CASTLE)
+                    .setSecureRandom(RANDOM));
+        }
         PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
         try {
             OutputStream encrypted = encryptor.open(new NonClosing(ciphertext), new byte[PACKET_BUFFER_BYTES]);
@@ -79,8 +89,13 @@ public final class MessageEncryptor {
 
     /** Encrypts a whole byte array; for small documents. */
     public static byte[] encrypt(OfficeCertificate certificate, byte[] plaintext) throws IOException {
+        return encrypt(List.of(certificate.currentEncryptionKey().getPGPPublicKey()), plaintext);
+    }
+
+    /** Encrypts a whole byte array to every one of {@code recipients}. */
+    public static byte[] encrypt(List<PGPPublicKey> recipients, byte[] plaintext) throws IOException {
         var ciphertext = new java.io.ByteArrayOutputStream(plaintext.length + 512);
-        try (OutputStream out = open(certificate, ciphertext)) {
+        try (OutputStream out = open(recipients, ciphertext)) {
             out.write(plaintext);
         }
         return ciphertext.toByteArray();

@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * {@link #toJson} always writes what {@link #parse} accepts. Constructors throw {@link IllegalArgumentException} with a
  * message that never quotes the offending value. All strings are well-formed Unicode; they are data, never markup.
  */
-public record TestimonyDocument(String language, String encryptedBy, List<Answer> answers, List<Attachment> attachments) {
+public record TestimonyDocument(String language, String encryptedBy, List<Answer> answers, List<Attachment> attachments,
+                                Reply reply) {
     public static final String TYPE = "testimony-intake/testimony";
     public static final int VERSION = 1;
     /** The server encrypted the testimony on arrival: the source's browser ran without JavaScript. */
@@ -34,6 +35,8 @@ public record TestimonyDocument(String language, String encryptedBy, List<Answer
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final Pattern ANSWER_ID = Pattern.compile("[a-z0-9-]{1,64}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern CASE_ID = Pattern.compile("[0-9a-f]{32}");
+    private static final int MAX_REPLY_KEY_CHARS = 16384;
     private static final int MAX_NAME_CODE_POINTS = 255;
     private static final int LOOKS_LIKE_WINDOW = 4096;
     private static final byte[] TYPE_BYTES = TYPE.getBytes(StandardCharsets.US_ASCII);
@@ -55,6 +58,28 @@ public record TestimonyDocument(String language, String encryptedBy, List<Answer
         Set<Integer> parts = new HashSet<>();
         require(attachments.stream().allMatch(attachment -> parts.add(attachment.part())),
                 "two attachments have the same part number");
+    }
+
+    /** A testimony of a source who did not ask to come back: no {@code reply} member. */
+    public TestimonyDocument(String language, String encryptedBy, List<Answer> answers, List<Attachment> attachments) {
+        this(language, encryptedBy, answers, attachments, null);
+    }
+
+    /**
+     * The {@code reply} member of FORMAT.md section 10.3: the returning source's case and its public reply key.
+     *
+     * @param caseId 32 lower-case hex digits
+     * @param key the ASCII-armored reply key certificate
+     */
+    public record Reply(String caseId, String key) {
+        public Reply {
+            require(caseId != null && CASE_ID.matcher(caseId).matches(), "reply.case must be 32 lower-case hex digits");
+            require(key != null && key.length() <= MAX_REPLY_KEY_CHARS, "reply.key must be an armored key of at most 16 KiB");
+        }
+    }
+
+    public Optional<Reply> returning() {
+        return Optional.ofNullable(reply);
     }
 
     /**

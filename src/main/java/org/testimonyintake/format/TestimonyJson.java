@@ -73,8 +73,17 @@ final class TestimonyJson {
         for (int i = 0; i < attachmentValues.size(); i++) {
             attachments.add(attachment(attachmentValues.get(i), "attachment " + (i + 1) + ": "));
         }
+        TestimonyDocument.Reply reply = null;
+        if (root.containsKey("reply")) {
+            Map<String, Object> member = object(root.get("reply"), "reply must be a JSON object");
+            try {
+                reply = new TestimonyDocument.Reply(string(member, "case", "reply: "), string(member, "key", "reply: "));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidDocumentException(e.getMessage());
+            }
+        }
         try {
-            return new TestimonyDocument(language, encryptedBy, answers, attachments);
+            return new TestimonyDocument(language, encryptedBy, answers, attachments, reply);
         } catch (IllegalArgumentException e) {
             throw new InvalidDocumentException(e.getMessage());
         }
@@ -112,6 +121,12 @@ final class TestimonyJson {
             attachments.add(member);
         }
         root.put("attachments", attachments);
+        document.returning().ifPresent(reply -> {
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("case", reply.caseId());
+            member.put("key", reply.key());
+            root.put("reply", member);
+        });
         byte[] json;
         try {
             json = JSON_OBJECTS.asBytes(root);

@@ -12,6 +12,7 @@ import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.RevocationReasonTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate.OpenPGPComponentKey;
@@ -145,6 +146,19 @@ public final class OfficeKey {
                     .setProvider("SunJCE").build(passphrase.clone()));
         }
         return secret.unlock(passphrase.clone()).getKeyPair().getPrivateKey();
+    }
+
+    /** Unlocks the primary key, which signs reply bundles (FORMAT.md section 10.5); lives only in memory. */
+    PGPPrivateKey unlockPrimary(char[] passphrase) throws WrongPassphraseException {
+        try {
+            return key.getPrimarySecretKey().unlock(passphrase.clone()).getKeyPair().getPrivateKey();
+        } catch (PGPException e) {
+            throw new WrongPassphraseException();
+        }
+    }
+
+    PGPPublicKey primaryPublicKey() {
+        return key.getPrimaryKey().getPGPPublicKey();
     }
 
     String armored() throws IOException {

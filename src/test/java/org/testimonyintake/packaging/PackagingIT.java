@@ -22,12 +22,20 @@ class PackagingIT {
     void officeJarHoldsNoWebServer() throws IOException {
         assertEquals(List.of(), entriesStartingWith(OFFICE_JAR, "io/javalin/", "org/eclipse/jetty/", "jakarta/servlet/",
                 "org/testimonyintake/intake/", "org/testimonyintake/store/", "org/testimonyintake/upload/", "org/sqlite/",
-                "org/jdbi/", "gg/jte/", "i18n/", "static/", "questionnaire.json"));
+                "org/jdbi/", "gg/jte/", "i18n/", "static/", "questionnaire.json", "org/testimonyintake/returning/",
+                "de/mkammerer/", "com/sun/jna/", "linux-x86-64/libargon2.so"));
     }
 
     @Test
     void serverJarHoldsNoOfficeCode() throws IOException {
         assertEquals(List.of(), entriesStartingWith(SERVER_JAR, "org/testimonyintake/office/", "org/testimonyintake/render/"));
+    }
+
+    /** The one secret key the server may read is a case's reply key, through ReplySecretKey (FORMAT.md 10.3). */
+    @Test
+    void serverJarHoldsArgon2AndTheReplyKeyEntryPoint() throws IOException {
+        assertEquals(List.of("org/testimonyintake/returning/ReplySecretKey.class", "linux-x86-64/libargon2.so"),
+                entriesStartingWith(SERVER_JAR, "linux-x86-64/libargon2.so", "org/testimonyintake/returning/ReplySecretKey.class"));
     }
 
     @Test

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code intake-server}: the intake site and its export. Tests call {@link #execute}; only {@link #main} exits. */
 @Command(name = "intake-server", mixinStandardHelpOptions = true, version = "intake-server 0.1.0",
         description = "The intake site of Testimony Intake: the form sources reach over Tor, storing ciphertext only.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ExportCommand.class},
+        subcommands = {ServeCommand.class, DemoCommand.class, ExportCommand.class, ImportRepliesCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:wrong command line", "3:wrong kind of key file, or the key is unusable",
                 "5:file missing, already there, or not readable or writable", "6:cannot listen on the address",

@@ -9,7 +9,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.OfficeCertificate;
@@ -19,6 +25,10 @@ import org.testimonyintake.intake.submission.OfficeCertificateFile;
 import org.testimonyintake.intake.submission.Questionnaire;
 import org.testimonyintake.intake.submission.SubmissionService;
 import org.testimonyintake.intake.web.IntakeApp;
+import org.testimonyintake.returning.InstallationSalt;
+import org.testimonyintake.returning.ReceiptChecks;
+import org.testimonyintake.returning.ReturningSources;
+import org.testimonyintake.store.CaseStore;
 import org.testimonyintake.store.SubmissionStore;
 import org.testimonyintake.upload.UploadStore;
 
@@ -30,14 +40,18 @@ public final class RunningServer {
     private final IntakeApp app;
     private final SubmissionStore store;
     private final UploadStore uploads;
+    private final CaseStore cases;
+    private final ScheduledExecutorService caseCleanup;
     private final OfficeCertificateFile office;
     private final String url;
 
-    private RunningServer(IntakeApp app, SubmissionStore store, UploadStore uploads, OfficeCertificateFile office,
-                          String url) {
+    private RunningServer(IntakeApp app, SubmissionStore store, UploadStore uploads, CaseStore cases,
+                          ScheduledExecutorService caseCleanup, OfficeCertificateFile office, String url) {
         this.app = app;
         this.store = store;
         this.uploads = uploads;
+        this.cases = cases;
+        this.caseCleanup = caseCleanup;
         this.office = office;
         this.url = url;
     }
@@ -49,30 +63,63 @@ public final class RunningServer {
         Questionnaire questionnaire = loadQuestionnaire(questionnaireFile);
         SubmissionStore store = openStore(dataDirectory);
         UploadStore uploads = null;
+        CaseStore cases = null;
+        ScheduledExecutorService caseCleanup = null;
         try {
             FormToken formToken = FormToken.openOrCreate(dataDirectory);
             uploads = UploadStore.open(dataDirectory.resolve(UPLOADS), SubmissionService.uploadLimits(settings.limits()));
             uploads.scheduleCleanup();
-            IntakeApp app = new IntakeApp(office, store, uploads, questionnaire, Messages.load(), formToken, settings)
-                    .start(bind, port);
+            cases = CaseStore.open(dataDirectory, Clock.systemUTC());
+            caseCleanup = scheduleCaseCleanup(cases);
+            ReturningSources returning = new ReturningSources(new ReceiptChecks(
+                    InstallationSalt.loadOrCreate(dataDirectory, new SecureRandom()), ReceiptChecks.Cost.STANDARD,
+                    ReceiptChecks.Bounds.STANDARD), cases);
+            IntakeApp app = new IntakeApp(office, store, uploads, returning, questionnaire, Messages.load(), formToken,
+                    settings).start(bind, port);
             String host = bind.contains(":") ? "[" + bind + "]" : bind;
-            return new RunningServer(app, store, uploads, office, "http://" + host + ":" + app.port() + "/");
+            return new RunningServer(app, store, uploads, cases, caseCleanup, office,
+                    "http://" + host + ":" + app.port() + "/");
         } catch (JavalinBindException e) {
-            closeIfOpened(uploads);
+            closeIfOpened(uploads, cases, caseCleanup);
             store.close();
             throw new CliException(ExitCode.CANNOT_LISTEN, "cannot listen on " + bind + " port " + port,
                     "another program may use this port: choose another with --port");
         } catch (Exception e) {
-            closeIfOpened(uploads);
+            closeIfOpened(uploads, cases, caseCleanup);
             store.close();
             throw e;
         }
     }
 
-    private static void closeIfOpened(UploadStore uploads) {
+    private static void closeIfOpened(UploadStore uploads, CaseStore cases, ScheduledExecutorService caseCleanup) {
+        if (caseCleanup != null) {
+            caseCleanup.shutdownNow();
+        }
+        if (cases != null) {
+            cases.close();
+        }
         if (uploads != null) {
             uploads.close();
         }
+    }
+
+    /** Deletes expired replies and forgets idle cases (FORMAT.md section 10.7) at start and every hour after. */
+    private static ScheduledExecutorService scheduleCaseCleanup(CaseStore cases) {
+        ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "case-cleanup");
+            thread.setDaemon(true);
+            return thread;
+        });
+        cleanup.scheduleWithFixedDelay(() -> {
+            try {
+                cases.deleteExpired(CaseStore.Retention.STANDARD);
+            } catch (RuntimeException e) {
+                // the class only: a message could quote stored data
+                LoggerFactory.getLogger(RunningServer.class).error("deleting expired replies failed: {}",
+                        e.getClass().getName());
+            }
+        }, 0, 1, TimeUnit.HOURS);
+        return cleanup;
     }
 
     public String url() {
@@ -100,7 +147,7 @@ public final class RunningServer {
 
     public void stop() {
         app.stop();
-        uploads.close();
+        closeIfOpened(uploads, cases, caseCleanup);
         store.close();
     }
 

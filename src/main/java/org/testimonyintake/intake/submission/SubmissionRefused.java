@@ -21,7 +21,11 @@ public final class SubmissionRefused extends Exception {
         REQUEST_TOO_LARGE,
         NOT_CIPHERTEXT,
         WRONG_RECIPIENT,
-        UPLOAD_INTERRUPTED;
+        UPLOAD_INTERRUPTED,
+        /** A follow-up's receipt is mistyped or names no case (FORMAT.md section 10.4). */
+        RECEIPT,
+        /** Too many receipt checks at once (FORMAT.md section 10.2): try again in a minute. */
+        BUSY;
 
         public String messageKey() {
             return "error." + name().toLowerCase(Locale.ROOT).replace('_', '-');

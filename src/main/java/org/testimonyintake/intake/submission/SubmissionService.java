@@ -17,9 +17,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.bouncycastle.openpgp.PGPException;
 import org.testimonyintake.format.CiphertextInspector;
+import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.format.PartName;
@@ -27,6 +30,9 @@ import org.testimonyintake.format.RefusedCiphertextException;
 import org.testimonyintake.format.Subkey;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.submission.SubmissionRefused.Reason;
+import org.testimonyintake.returning.Receipt;
+import org.testimonyintake.returning.ReceiptChecks;
+import org.testimonyintake.returning.ReturningSources;
 import org.testimonyintake.store.NewSubmission;
 import org.testimonyintake.store.SubmissionStore;
 import org.testimonyintake.upload.UploadLimits;
@@ -43,6 +49,13 @@ public final class SubmissionService {
     public static final String FORM_TOKEN_FIELD = "form-token";
     /** The file input of the JavaScript-off form; it may repeat. */
     public static final String ATTACHMENTS_FIELD = "attachments";
+    /** The opt-in check box of a source who wants to come back (FORMAT.md section 10), value {@link #RETURNING_YES}. */
+    public static final String RETURNING_FIELD = "returning";
+    public static final String RETURNING_YES = "yes";
+    /** A follow-up's receipt, right after the form token (FORMAT.md section 10.4). */
+    public static final String RECEIPT_FIELD = "receipt";
+    /** A typed receipt is 28 digits with separators; anything much longer is not one. */
+    private static final int MAX_RECEIPT_BYTES = 400;
     /** A form token is short; anything longer is not one. */
     private static final int MAX_TOKEN_BYTES = 512;
     /** An upload id is 32 hex digits; anything longer is not one. */
@@ -57,7 +70,16 @@ public final class SubmissionService {
     private static final int MAX_PARTIAL_UPLOADS = 10_000;
     private static final int COPY_BUFFER = 1 << 16;
 
-    public record Stored(String id, String encryptedBy) {
+    /**
+     * A stored submission.
+     *
+     * @param receipt the receipt of the case it opened, to show the source once; empty unless they opted in
+     * @param followUp true if it joined an existing case by its receipt
+     */
+    public record Stored(String id, String encryptedBy, Optional<Receipt> receipt, boolean followUp) {
+        Stored(String id, String encryptedBy) {
+            this(id, encryptedBy, Optional.empty(), false);
+        }
     }
 
     private final Supplier<OfficeCertificate> office;
@@ -65,9 +87,11 @@ public final class SubmissionService {
     private final Questionnaire questionnaire;
     private final Limits limits;
     private final int graceDays;
+    private final ReturningSources returning;
 
     public SubmissionService(Supplier<OfficeCertificate> office, SubmissionStore store, Questionnaire questionnaire,
-                             Limits limits, int graceDays) {
+                             Limits limits, int graceDays, ReturningSources returning) {
+        this.returning = returning;
         this.office = office;
         this.store = store;
         this.questionnaire = questionnaire;
@@ -90,23 +114,42 @@ public final class SubmissionService {
         return receive(() -> {
             requireFormToken(parts, formTokenValid);
             OfficeCertificate certificate = office.get();
+            FormPart first = parts.hasNext() ? parts.next() : null;
+            boolean isFollowUp = first != null && first.fieldName().equals(RECEIPT_FIELD) && first.fileName().isEmpty();
+            Optional<TestimonyDocument.Reply> followedCase = isFollowUp ? Optional.of(caseOfReceipt(first)) : Optional.empty();
+            if (isFollowUp) {
+                first = parts.hasNext() ? parts.next() : null;
+            }
             try (NewSubmission submission = store.begin()) {
                 Map<String, List<String>> answers = new LinkedHashMap<>();
                 List<TestimonyDocument.Attachment> attachments = new ArrayList<>();
-                while (parts.hasNext()) {
-                    FormPart part = parts.next();
+                boolean optedIn = false;
+                for (FormPart part = first; part != null; part = parts.hasNext() ? parts.next() : null) {
                     if (part.fileName().isPresent()) {
                         encryptAttachment(part, certificate, submission, attachments);
+                    } else if (part.fieldName().equals(RETURNING_FIELD)) {
+                        optedIn = readOptIn(part, optedIn);
                     } else {
                         readAnswer(part, answers);
                     }
                 }
                 TestimonyDocument document = document(language, answers, attachments);
+                // A follow-up belongs to its case already; only a first testimony opens one.
+                Optional<ReturningSources.Opened> opened = optedIn && followedCase.isEmpty() ? Optional.of(openCase())
+                        : Optional.empty();
+                Optional<TestimonyDocument.Reply> reply = opened.map(ReturningSources.Opened::reply).or(() -> followedCase);
+                if (reply.isPresent()) {
+                    document = new TestimonyDocument(document.language(), document.encryptedBy(), document.answers(),
+                            document.attachments(), reply.get());
+                }
                 try (OutputStream out = submission.createPart(PartName.TESTIMONY.toString())) {
                     out.write(MessageEncryptor.encrypt(certificate, document.toJson()));
                 }
                 submission.commit("server", certificate.currentSubkey().keyId());
-                return new Stored(submission.id(), "server");
+                opened.ifPresent(open -> returning.claim(open.caseId(), submission.id()));
+                followedCase.ifPresent(followed -> returning.link(submission.id(), followed.caseId()));
+                return new Stored(submission.id(), "server", opened.map(ReturningSources.Opened::receipt),
+                        followedCase.isPresent());
             }
         });
     }
@@ -272,6 +315,53 @@ public final class SubmissionService {
         String name = baseName(fileName).isEmpty() ? "attachment-" + number : truncate(baseName(fileName), MAX_FILE_NAME_CHARS);
         attachments.add(new TestimonyDocument.Attachment(number, name,
                 truncate(part.contentType(), MAX_FILE_NAME_CHARS), size, HexFormat.of().formatHex(sha256.digest())));
+    }
+
+    /**
+     * The case a follow-up's receipt names, as its testimony document's {@code reply} member; a wrong receipt refuses
+     * the whole submission before anything else is read.
+     */
+    private TestimonyDocument.Reply caseOfReceipt(FormPart part) throws SubmissionRefused, IOException {
+        byte[] typed = part.content().readNBytes(MAX_RECEIPT_BYTES + 1);
+        if (typed.length > MAX_RECEIPT_BYTES) {
+            throw new SubmissionRefused(Reason.RECEIPT);
+        }
+        try {
+            ReturningSources.Lookup found = returning.find(decodeUtf8(typed));
+            if (found instanceof ReturningSources.Lookup.Found known) {
+                known.keys().forget();
+                return returning.replyMember(known);
+            }
+            throw new SubmissionRefused(Reason.RECEIPT);
+        } catch (ReceiptChecks.Busy e) {
+            throw new SubmissionRefused(Reason.BUSY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubmissionRefused(Reason.BUSY);
+        } catch (KeyMaterialException e) {
+            throw new IllegalStateException("a stored reply key is unreadable", e);
+        }
+    }
+
+    private ReturningSources.Opened openCase() throws SubmissionRefused {
+        try {
+            return returning.open();
+        } catch (ReceiptChecks.Busy e) {
+            throw new SubmissionRefused(Reason.BUSY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubmissionRefused(Reason.BUSY);
+        } catch (PGPException | KeyMaterialException e) {
+            throw new IllegalStateException("a reply key of the fixed profile could not be made", e);
+        }
+    }
+
+    private static boolean readOptIn(FormPart part, boolean alreadyOptedIn) throws SubmissionRefused, IOException {
+        byte[] value = part.content().readNBytes(RETURNING_YES.length() + 1);
+        if (alreadyOptedIn || !RETURNING_YES.equals(new String(value, StandardCharsets.US_ASCII))) {
+            throw new SubmissionRefused(Reason.MALFORMED_FORM);
+        }
+        return true;
     }
 
     private void readAnswer(FormPart part, Map<String, List<String>> answers) throws SubmissionRefused, IOException {

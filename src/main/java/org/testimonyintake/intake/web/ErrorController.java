@@ -35,7 +35,9 @@ final class ErrorController {
     /** 413 for what is too large, so a browser's script can tell it apart; 422 for a well-formed form of bad ciphertext. */
     static HttpStatus statusOf(SubmissionRefused.Reason reason) {
         return switch (reason) {
-            case MALFORMED_FORM, FORM_EXPIRED, UNKNOWN_FIELD, MISSING_TESTIMONY, UPLOAD_INTERRUPTED -> HttpStatus.BAD_REQUEST;
+            case MALFORMED_FORM, FORM_EXPIRED, UNKNOWN_FIELD, MISSING_TESTIMONY, UPLOAD_INTERRUPTED, RECEIPT ->
+                    HttpStatus.BAD_REQUEST;
+            case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
             case TESTIMONY_TOO_LONG, ANSWER_TOO_LONG, TOO_MANY_ATTACHMENTS, ATTACHMENT_TOO_LARGE, REQUEST_TOO_LARGE ->
                     HttpStatus.CONTENT_TOO_LARGE;
             case NOT_CIPHERTEXT, WRONG_RECIPIENT -> HttpStatus.UNPROCESSABLE_CONTENT;

@@ -19,6 +19,8 @@ import org.testimonyintake.intake.submission.OfficeCertificateFile.OfficeKeyUnav
 import org.testimonyintake.intake.submission.Questionnaire;
 import org.testimonyintake.intake.submission.SubmissionRefused;
 import org.testimonyintake.intake.submission.SubmissionService;
+import org.testimonyintake.returning.ReturningSources;
+import org.testimonyintake.store.CaseStore;
 import org.testimonyintake.store.SubmissionStore;
 import org.testimonyintake.upload.UploadRefused;
 import org.testimonyintake.upload.UploadStore;
@@ -36,6 +38,7 @@ public final class IntakeApp {
     private final PageController pages;
     private final SubmissionController submissions;
     private final UploadController uploads;
+    private final ReturnController returns;
     private final ErrorController errors;
     private final Settings settings;
     private Javalin javalin;
@@ -50,13 +53,16 @@ public final class IntakeApp {
     }
 
     public IntakeApp(Supplier<OfficeCertificate> office, SubmissionStore store, UploadStore uploadStore,
-                     Questionnaire questionnaire, Messages messages, FormToken formToken, Settings settings) {
+                     ReturningSources returning, Questionnaire questionnaire, Messages messages, FormToken formToken,
+                     Settings settings) {
         Views views = new Views(messages);
         Limits limits = settings.limits();
         this.pages = new PageController(views, office, questionnaire, limits, formToken, BrowserScripts.load());
         this.submissions = new SubmissionController(views,
-                new SubmissionService(office, store, questionnaire, limits, settings.graceDays()), office, limits,
-                formToken, uploadStore);
+                new SubmissionService(office, store, questionnaire, limits, settings.graceDays(), returning), office,
+                limits, formToken, uploadStore);
+        this.returns = new ReturnController(views, returning, office, limits, formToken,
+                CaseStore.Retention.STANDARD.keepReadReplyDays());
         this.uploads = new UploadController(uploadStore, formToken);
         this.errors = new ErrorController(views, limits);
         this.settings = settings;
@@ -86,6 +92,8 @@ public final class IntakeApp {
         routes.post("/api/uploads", uploads::create);
         routes.post("/api/uploads/{id}", uploads::append);
         routes.get("/api/uploads/{id}", uploads::offset);
+        routes.get("/return", returns::receiptForm);
+        routes.post("/return", returns::open);
         routes.get("/key", pages::officeKey);
         routes.get("/robots.txt", pages::robots);
         routes.get("/static/site.css", pages::stylesheet);

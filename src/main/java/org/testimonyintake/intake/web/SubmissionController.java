@@ -1,6 +1,7 @@
 package org.testimonyintake.intake.web;
 
 import io.javalin.http.Context;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.testimonyintake.format.OfficeCertificate;
@@ -36,28 +37,29 @@ final class SubmissionController {
     void plaintextForm(Context ctx) throws Exception {
         office.get(); // while the key is unusable the site is closed: nothing is read
         Language language = views.language(ctx);
-        submissions.acceptPlaintextForm(MultipartForm.parts(ctx.req(), limits), language.tag(), formToken::isValid);
-        received(ctx, true);
+        received(ctx, submissions.acceptPlaintextForm(MultipartForm.parts(ctx.req(), limits), language.tag(),
+                formToken::isValid));
     }
 
     /** JavaScript on: every part is an OpenPGP message made in the browser. */
     void ciphertext(Context ctx) throws Exception {
         office.get();
-        submissions.acceptCiphertext(MultipartForm.parts(ctx.req(), limits), formToken::isValid);
-        received(ctx, false);
+        received(ctx, submissions.acceptCiphertext(MultipartForm.parts(ctx.req(), limits), formToken::isValid));
     }
 
     /** JavaScript on, resumable: the fields name uploads of ciphertext made in the browser and finished before. */
     void uploaded(Context ctx) throws Exception {
         office.get();
-        submissions.acceptUploaded(MultipartForm.parts(ctx.req(), limits), uploads, formToken::isValid);
-        received(ctx, false);
+        received(ctx, submissions.acceptUploaded(MultipartForm.parts(ctx.req(), limits), uploads, formToken::isValid));
     }
 
-    private void received(Context ctx, boolean encryptedOnServer) {
-        views.render(ctx, "received.jte", Map.of(
+    private void received(Context ctx, SubmissionService.Stored stored) {
+        Map<String, Object> parameters = new HashMap<>(Map.of(
                 "page", views.page(ctx, "/"),
-                "encryptedOnServer", encryptedOnServer,
-                "office", PageController.officeName(office.get())));
+                "encryptedOnServer", stored.encryptedBy().equals("server"),
+                "office", PageController.officeName(office.get()),
+                "followUp", stored.followUp()));
+        stored.receipt().ifPresent(receipt -> parameters.put("receipt", receipt.grouped()));
+        views.render(ctx, "received.jte", parameters);
     }
 }

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 
 /** {@code intake-office}: the offline office tool. Tests call {@link #execute}; only {@link #main} exits. */
 @Command(name = "intake-office", mixinStandardHelpOptions = true, version = "intake-office 0.1.0",
-        description = "Offline office tool of Testimony Intake: office keys and decryption of submissions.",
+        description = "Offline office tool of Testimony Intake: office keys, decryption of submissions, replies to returning sources.",
         subcommands = {KeygenCommand.class, RotateCommand.class, RetireCommand.class, FingerprintCommand.class,
-                DecryptCommand.class, ExportAnswersCommand.class},
+                DecryptCommand.class, ExportAnswersCommand.class, ReplyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:some input could not be decrypted", "2:wrong command line",
                 "3:wrong kind of key, or the key does not allow it", "4:passphrase wrong, weak or unavailable",

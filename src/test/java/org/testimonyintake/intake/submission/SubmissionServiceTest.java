@@ -73,7 +73,7 @@ class SubmissionServiceTest {
     void openStore() throws IOException {
         data = dir.resolve("data");
         store = SubmissionStore.open(data);
-        service = new SubmissionService(() -> office, store, questionnaire, SMALL, 30);
+        service = new SubmissionService(() -> office, store, questionnaire, SMALL, 30, null);
     }
 
     @AfterEach

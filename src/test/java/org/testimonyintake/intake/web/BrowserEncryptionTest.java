@@ -54,7 +54,7 @@ class BrowserEncryptionTest {
     private static final Path SUITE = Path.of("src/test/browser/browser-suite.mjs");
     private static final long SUITE_TIMEOUT_SECONDS = 240;
     private static final List<String> CASES = List.of("chromium", "firefox", "noScript", "wrongKey", "resumed",
-            "photoStripped", "photoKept");
+            "photoStripped", "photoKept", "returning");
     /** The answers every case fills in (browser-suite.mjs, questionnaire()). */
     private static final String NARRATIVE = "벌목장에서 도망쳤습니다. ";
 
@@ -87,7 +87,9 @@ class BrowserEncryptionTest {
             config.put("texts", Map.of(
                     "encryptedInBrowser", before(korean.getProperty("received.encrypted-in-browser"), "{"),
                     "encryptedOnServer", before(korean.getProperty("received.encrypted-on-server"), "{"),
-                    "keyMismatch", korean.getProperty("js.key-mismatch")));
+                    "keyMismatch", korean.getProperty("js.key-mismatch"),
+                    "receiptWarning", korean.getProperty("received.receipt-warning"),
+                    "noReplies", korean.getProperty("return.no-replies")));
             Path configFile = Files.writeString(directory.resolve("config.json"), JSON.std.asString(config));
             failures.addAll(runSuite(configFile, directory.resolve("results.json")));
         }
@@ -100,14 +102,20 @@ class BrowserEncryptionTest {
         expectBrowserSubmission(failures, submissions, markers.get("chromium"), "browser", Files.readAllBytes(document));
         expectBrowserSubmission(failures, submissions, markers.get("firefox"), "browser", Files.readAllBytes(document));
         expectBrowserSubmission(failures, submissions, markers.get("noScript"), "server", Files.readAllBytes(document));
+        expectBrowserSubmission(failures, submissions, markers.get("returning"), "server", Files.readAllBytes(document));
+        if (submissions.containsKey(markers.get("returning")) && TestimonyDocument.parse(Files.readAllBytes(
+                submissions.get(markers.get("returning")).resolve("testimony.json"))).returning().isEmpty()) {
+            failures.add("the returning source's testimony carries no reply key");
+        }
         expectBrowserSubmission(failures, submissions, markers.get("resumed"), "browser", Files.readAllBytes(large));
         expectBrowserSubmission(failures, submissions, markers.get("photoStripped"), "browser", photoWithoutMetadata);
         expectBrowserSubmission(failures, submissions, markers.get("photoKept"), "browser", photo);
         if (submissions.containsKey(markers.get("wrongKey"))) {
             failures.add("wrongKey: a submission arrived although the served key was not the page's");
         }
-        if (submissions.size() != 6) {
-            failures.add("expected 6 submissions, found " + submissions.size());
+        // every case but wrongKey sends one
+        if (submissions.size() != CASES.size() - 1) {
+            failures.add("expected " + (CASES.size() - 1) + " submissions, found " + submissions.size());
         }
         try (Stream<Path> uploads = Files.list(data.resolve("uploads"))) {
             List<Path> left = uploads.toList();

@@ -1,0 +1,205 @@
+package org.testimonyintake.intake.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.intake.Html;
+import org.testimonyintake.intake.TestOffice;
+import org.testimonyintake.intake.TestSite;
+import org.testimonyintake.intake.cli.IntakeServer;
+import org.testimonyintake.intake.i18n.Language;
+import org.testimonyintake.intake.i18n.Messages;
+import org.testimonyintake.intake.submission.Questionnaire;
+import org.testimonyintake.intake.submission.SubmissionService;
+import org.testimonyintake.office.cli.OfficeCli;
+import org.testimonyintake.store.CaseStore;
+
+/**
+ * Issue 9 end to end over real HTTP with JavaScript off: a source opts in and gets a receipt; staff export, decrypt,
+ * reply with intake-office reply; the server imports the signed bundle; the source reads the reply with the receipt and
+ * adds a follow-up with a file, which joins the same case. The reply's plaintext marker is never on the server's disk
+ * or in its log; a tampered bundle stores nothing; a wrong receipt gets the same answer as a forgotten one.
+ */
+class ReturningEndToEndTest {
+    private static final String REPLY_MARKER = "REPLY-" + Long.toHexString(new Random().nextLong()) + "-어느 벌목장입니까";
+    private static final Pattern RECEIPT = Pattern.compile("<p class=\"receipt\" lang=\"en\">([0-9 ]{34})</p>");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aSourceComesBackReadsTheReplyAndAddsToTheSameCase() throws Exception {
+        Path secret = TestOffice.secretKeyFile(directory);
+        Path passphrase = Files.writeString(directory.resolve("passphrase"), new String(TestOffice.PASSPHRASE));
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (TestSite site = TestSite.start(directory)) {
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            Path data = site.dataDirectory;
+
+            HttpResponse<String> notReturning = site.post("/submit?lang=en", new TestSite.Multipart()
+                    .field(SubmissionService.FORM_TOKEN_FIELD, site.formToken())
+                    .field(Questionnaire.TESTIMONY, "TEST-ONLY a source who does not come back"));
+            assertEquals(200, notReturning.statusCode(), notReturning.body());
+            assertFalse(RECEIPT.matcher(notReturning.body()).find(), "no receipt without the opt-in");
+
+            HttpResponse<String> received = site.post("/submit?lang=ko", new TestSite.Multipart()
+                    .field(SubmissionService.FORM_TOKEN_FIELD, site.formToken())
+                    .field(Questionnaire.TESTIMONY, "TEST-ONLY 벌목장에서 있었던 일")
+                    .field(SubmissionService.RETURNING_FIELD, SubmissionService.RETURNING_YES));
+            assertEquals(200, received.statusCode(), received.body());
+            Matcher shown = RECEIPT.matcher(received.body());
+            assertTrue(shown.find(), received.body());
+            String receipt = shown.group(1);
+            assertTrue(received.body().contains(Html.escaped(Messages.load().text(Language.KO, "received.receipt-warning"))));
+
+            Path firstBundle = directory.resolve("first.zip");
+            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", firstBundle.toString()));
+            Path caseFolder = directory.resolve("case");
+            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--out", caseFolder.toString(), firstBundle.toString()));
+            String caseId = onlyReturningCase(caseFolder);
+
+            Path message = Files.writeString(directory.resolve("reply.txt"), "TEST-ONLY\n" + REPLY_MARKER + "\n둘째 줄");
+            Path replyBundle = directory.resolve("reply.zip");
+            assertEquals(0, run(OfficeCli::execute, "reply", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--folder", caseFolder.toString(), "--case", caseId, "--message",
+                    message.toString(), "--out", replyBundle.toString()));
+
+            Path tampered = directory.resolve("tampered.zip");
+            byte[] bytes = Files.readAllBytes(replyBundle);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(tampered, bytes);
+            assertEquals(3, run(IntakeServer::execute, "import-replies", "--data", data.toString(), "--key",
+                    site.keyFile.toString(), tampered.toString()), "a tampered bundle is refused");
+            try (CaseStore cases = CaseStore.open(data, Clock.systemUTC())) {
+                assertEquals(List.of(), cases.replies(caseId), "and stores nothing");
+            }
+            assertEquals(0, run(IntakeServer::execute, "import-replies", "--data", data.toString(), "--key",
+                    site.keyFile.toString(), replyBundle.toString()));
+
+            HttpResponse<String> opened = openReturn(site, receipt.replace(" ", "-"));
+            assertEquals(200, opened.statusCode(), opened.body());
+            assertTrue(opened.body().contains(Html.escaped(REPLY_MARKER)), opened.body());
+
+            HttpResponse<String> followUp = site.post("/submit?lang=ko", new TestSite.Multipart()
+                    .field(SubmissionService.FORM_TOKEN_FIELD, site.formToken())
+                    .field(SubmissionService.RECEIPT_FIELD, receipt)
+                    .field(Questionnaire.TESTIMONY, "TEST-ONLY 덧붙임: 3번 벌목장")
+                    .file(SubmissionService.ATTACHMENTS_FIELD, "map.png", "image/png", new byte[] {1, 2, 3}));
+            assertEquals(200, followUp.statusCode(), followUp.body());
+            assertTrue(followUp.body().contains(Html.escaped(Messages.load().text(Language.KO, "received.follow-up"))));
+            assertFalse(RECEIPT.matcher(followUp.body()).find(), "a follow-up makes no new receipt");
+
+            HttpResponse<String> wrongFollowUp = site.post("/submit?lang=en", new TestSite.Multipart()
+                    .field(SubmissionService.FORM_TOKEN_FIELD, site.formToken())
+                    .field(SubmissionService.RECEIPT_FIELD, "0000 0000 0000 0000 0000 0000 0098")
+                    .field(Questionnaire.TESTIMONY, "TEST-ONLY planted into nobody's case"));
+            assertEquals(400, wrongFollowUp.statusCode());
+
+            HttpResponse<String> wrong = openReturn(site, "0000 0000 0000 0000 0000 0000 0098");
+            assertEquals(400, wrong.statusCode());
+            assertTrue(wrong.body().contains(Html.escaped(Messages.load().text(Language.EN, "return.not-found"))), wrong.body());
+            assertEquals(400, openReturn(site, "1234").statusCode(), "mistyped");
+
+            Path secondBundle = directory.resolve("second.zip");
+            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", secondBundle.toString()));
+            Path secondFolder = directory.resolve("second");
+            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--out", secondFolder.toString(), secondBundle.toString()));
+            assertEquals(List.of(caseId, caseId), returningCases(secondFolder),
+                    "staff see inside the encryption that the follow-up belongs to the first testimony's case");
+
+            try (CaseStore cases = CaseStore.open(data, Clock.systemUTC())) {
+                List<String> linked = new ArrayList<>();
+                try (Stream<Path> stored = Files.list(data.resolve("submissions"))) {
+                    for (Path submission : stored.toList()) {
+                        cases.caseOfSubmission(submission.getFileName().toString()).ifPresent(linked::add);
+                    }
+                }
+                assertEquals(List.of(caseId, caseId), linked, "the first testimony and the follow-up, one case");
+            }
+            assertEquals(List.of(), filesContaining(data, REPLY_MARKER), "the reply's plaintext is never on disk");
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertFalse(log.toString(StandardCharsets.UTF_8).contains(REPLY_MARKER));
+    }
+
+    private static HttpResponse<String> openReturn(TestSite site, String receipt) throws IOException, InterruptedException {
+        return site.send("POST", "/return?lang=en",
+                HttpRequest.BodyPublishers.ofString("receipt=" + URLEncoder.encode(receipt, StandardCharsets.UTF_8)),
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    /** The case id of the one submission in the folder that opened a case. */
+    private static String onlyReturningCase(Path caseFolder) throws Exception {
+        List<String> cases = returningCases(caseFolder);
+        assertEquals(1, cases.size(), cases.toString());
+        return cases.get(0);
+    }
+
+    /** The case ids the testimony documents in the folder carry. */
+    private static List<String> returningCases(Path caseFolder) throws Exception {
+        List<String> cases = new ArrayList<>();
+        try (Stream<Path> submissions = Files.list(caseFolder)) {
+            for (Path testimony : submissions.map(s -> s.resolve("testimony.json")).filter(Files::isRegularFile).toList()) {
+                TestimonyDocument.parse(Files.readAllBytes(testimony)).returning().ifPresent(r -> cases.add(r.caseId()));
+            }
+        }
+        return cases;
+    }
+
+    private interface Cli {
+        int execute(PrintWriter out, PrintWriter err, String... args);
+    }
+
+    private static int run(Cli cli, String... args) {
+        StringWriter err = new StringWriter();
+        int code = cli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+        if (code != 0) {
+            System.out.println(err);
+        }
+        return code;
+    }
+
+    private static List<String> filesContaining(Path root, String marker) throws IOException {
+        String needle = new String(marker.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        List<String> found = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (attributes.isRegularFile() && new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(needle)) {
+                    found.add(file.toString());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
+    }
+}
