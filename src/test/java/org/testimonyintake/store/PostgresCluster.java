@@ -115,6 +115,10 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    String password() {
+        return password;
+    }
+
     Server primary() {
         return servers.get(0);
     }
