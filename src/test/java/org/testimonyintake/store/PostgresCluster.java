@@ -92,7 +92,12 @@ final class PostgresCluster implements AutoCloseable {
     /** initdb and start of a primary whose clients authenticate with a password (SCRAM), as in deploy/. */
     static PostgresCluster startPrimary() throws IOException {
         // Not under a JUnit @TempDir: that is owner-only for root, and the cluster may belong to another user.
-        Path root = Files.createTempDirectory(Path.of("/tmp"), "intake-pg",
+        return startPrimary(Path.of("/tmp"));
+    }
+
+    /** As {@link #startPrimary()}, in a new directory under parent (a benchmark wants a real disk, not a tmpfs). */
+    static PostgresCluster startPrimary(Path parent) throws IOException {
+        Path root = Files.createTempDirectory(parent, "intake-pg",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         PostgresCluster cluster = new PostgresCluster(root, HexFormat.of().formatHex(randomBytes()));
         try {
