@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * synchronous standby on this machine, CLIENTS threads each committing submissions of one PART_SIZE part through
  * {@link PostgresDatabase} (one transaction, remote_apply), as fast as they go, as IngestStoreBench does for SQLite.
  *
- * <p>Arguments: PARENT [CLIENTS=50] [COMMITS=10000] [PART_SIZE=8192] [WARMUP=1000]
+ * <p>Arguments: PARENT [CLIENTS=50] [COMMITS=10000] [PART_SIZE=8192] [WARMUP=1000] [POOL=CLIENTS]; with a pool
+ * smaller than CLIENTS the others wait for a connection, and that wait counts in their latency.
  */
 final class PostgresIngestBench {
     private PostgresIngestBench() {
@@ -28,18 +29,19 @@ final class PostgresIngestBench {
         int commits = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int partSize = args.length > 3 ? Integer.parseInt(args[3]) : 8192;
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 1_000;
+        int poolSize = args.length > 5 ? Integer.parseInt(args[5]) : clients;
         try (PostgresCluster cluster = PostgresCluster.startPrimary(parent)) {
             cluster.startSynchronousStandby("standby1");
             try (PostgresDatabase database = PostgresDatabase.open(cluster.primary().jdbcUrl(), PostgresCluster.USER,
-                    cluster.password(), clients)) {
+                    cluster.password(), poolSize)) {
                 run(database, clients, warmup, partSize);
                 long start = System.nanoTime();
                 long[] latencies = run(database, clients, commits, partSize);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Arrays.sort(latencies);
-                System.out.printf("postgresql + synchronous standby (remote_apply): %d clients, unpaced, %d commits"
-                        + " of %d bytes in %.2f s: %.0f commits/s%n", clients, commits, partSize, seconds,
-                        commits / seconds);
+                System.out.printf("postgresql + synchronous standby (remote_apply): %d clients, pool %d, unpaced, %d"
+                        + " commits of %d bytes in %.2f s: %.0f commits/s%n", clients, poolSize, commits, partSize,
+                        seconds, commits / seconds);
                 System.out.printf("latency ms: p50 %.1f, p95 %.1f, p99 %.1f, max %.1f%n", percentile(latencies, 50),
                         percentile(latencies, 95), percentile(latencies, 99), latencies[latencies.length - 1] / 1e6);
                 if (database.submissions().size() != warmup + commits) {
