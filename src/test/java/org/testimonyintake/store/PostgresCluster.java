@@ -152,7 +152,7 @@ final class PostgresCluster implements AutoCloseable {
         return standby;
     }
 
-    /** Waits until the primary reports the standby as its synchronous one (an event, polled: PostgreSQL has no push). */
+    /** Waits until the primary reports the standby as synchronous (an event, polled: PostgreSQL has no push). */
     private static void awaitSynchronous(Connection primary, String name) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (var query = primary.prepareStatement(

@@ -91,7 +91,8 @@ class PostgresDatabaseTest {
     @Test
     void theSchemaHoldsNoTime() throws Exception {
         try (PostgresDatabase database = open()) {
-            try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement();
+            try (Connection connection = cluster.primary().connect();
+                 Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT table_name, column_name, data_type "
                          + "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")) {
                 StringBuilder columns = new StringBuilder();
