@@ -81,7 +81,8 @@ final class PostgresDatabase implements AutoCloseable {
         config.setPoolName("submission-store");
         // Every transaction of a connection waits until the synchronous standby has applied its commit.
         config.setConnectionInitSql("SET synchronous_commit = remote_apply");
-        // Start even while the database is unreachable; requests then fail (503) until it is back.
+        // The pool starts even while the database is unreachable and reconnects when it is back; open() itself still
+        // needs it for the checks below.
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
         PostgresDatabase database = new PostgresDatabase(pool);
