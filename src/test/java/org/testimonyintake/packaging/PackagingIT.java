@@ -22,8 +22,8 @@ class PackagingIT {
     void officeJarHoldsNoWebServer() throws IOException {
         assertEquals(List.of(), entriesStartingWith(OFFICE_JAR, "io/javalin/", "org/eclipse/jetty/", "jakarta/servlet/",
                 "org/testimonyintake/intake/", "org/testimonyintake/store/", "org/testimonyintake/upload/", "org/sqlite/",
-                "org/jdbi/", "gg/jte/", "i18n/", "static/", "questionnaire.json", "org/testimonyintake/returning/",
-                "de/mkammerer/", "com/sun/jna/", "linux-x86-64/libargon2.so"));
+                "org/jdbi/", "org/postgresql/", "com/zaxxer/hikari/", "gg/jte/", "i18n/", "static/", "questionnaire.json",
+                "org/testimonyintake/returning/", "de/mkammerer/", "com/sun/jna/", "linux-x86-64/libargon2.so"));
     }
 
     @Test

@@ -1,0 +1,143 @@
+package org.testimonyintake.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.List;
+import org.jdbi.v3.core.JdbiException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL engine's SQL on a real PostgreSQL 15 with a synchronous standby. */
+class PostgresDatabaseTest {
+    private static PostgresCluster cluster;
+    private static PostgresCluster.Server standby;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
+        cluster = PostgresCluster.startPrimary();
+        standby = cluster.startSynchronousStandby("standby1");
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static PostgresDatabase open() throws IOException {
+        return PostgresDatabase.open(cluster.primary().jdbcUrl(), PostgresCluster.USER, cluster.password(), 4);
+    }
+
+    @Test
+    void aCommittedSubmissionIsOnTheStandbyWithItsChunksInOrder() throws Exception {
+        byte[] testimony = Submissions.content("testimony ciphertext ", 150_000); // more than two chunks
+        String id = SubmissionFields.newId();
+        try (PostgresDatabase database = open()) {
+            try (PostgresDatabase.Receiving receiving = database.begin()) {
+                int chunk = PostgresDatabase.CHUNK_SIZE;
+                for (int number = 0; number * chunk < testimony.length; number++) {
+                    int length = Math.min(chunk, testimony.length - number * chunk);
+                    byte[] octets = java.util.Arrays.copyOfRange(testimony, number * chunk, number * chunk + length);
+                    receiving.writeChunk(id, "testimony.json.pgp", number, octets, length);
+                }
+                receiving.commit(new StoredSubmission(id, LocalDate.of(2026, 11, 27), "browser", Submissions.SUBKEY,
+                        List.of(new Part("testimony.json.pgp", testimony.length))));
+            }
+            try (Connection connection = standby.connect(); Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT count(*) FROM submissions")) {
+                result.next();
+                assertEquals(1, result.getInt(1), "applied on the synchronous standby when the commit returned");
+            }
+            List<StoredSubmission> stored = database.submissions();
+            assertEquals(List.of(new StoredSubmission(id, LocalDate.of(2026, 11, 27), "browser", Submissions.SUBKEY,
+                    List.of(new Part("testimony.json.pgp", testimony.length)))), stored);
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            assertEquals(testimony.length, database.copyPart(id, "testimony.json.pgp", copy));
+            assertArrayEquals(testimony, copy.toByteArray());
+            assertEquals(1, database.delete(List.of(id)));
+            assertEquals(List.of(), database.submissions());
+            assertEquals(0, count("part_chunks"), "the chunks go with their submission");
+        }
+    }
+
+    @Test
+    void withoutACommitNothingIsLeft() throws Exception {
+        try (PostgresDatabase database = open()) {
+            try (PostgresDatabase.Receiving receiving = database.begin()) {
+                receiving.writeChunk(SubmissionFields.newId(), "testimony.json.pgp", 0, new byte[1000], 1000);
+            }
+            assertEquals(0, count("part_chunks"));
+            try (PostgresDatabase.Receiving receiving = database.begin()) {
+                assertThrows(JdbiException.class, () -> receiving.commit(new StoredSubmission("not an id",
+                        LocalDate.of(2026, 11, 27), "browser", Submissions.SUBKEY, List.of())));
+            }
+            assertEquals(List.of(), database.submissions());
+        }
+    }
+
+    @Test
+    void theSchemaHoldsNoTime() throws Exception {
+        try (PostgresDatabase database = open()) {
+            try (Connection connection = cluster.primary().connect();
+                 Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT table_name, column_name, data_type "
+                         + "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")) {
+                StringBuilder columns = new StringBuilder();
+                while (result.next()) {
+                    columns.append(result.getString(1)).append('.').append(result.getString(2)).append(' ')
+                            .append(result.getString(3)).append('\n');
+                }
+                assertEquals("""
+                        part_chunks.name text
+                        part_chunks.number integer
+                        part_chunks.octets bytea
+                        part_chunks.submission_id text
+                        parts.name text
+                        parts.size bigint
+                        parts.submission_id text
+                        schema_version.version integer
+                        submissions.encrypted_by text
+                        submissions.id text
+                        submissions.received date
+                        submissions.subkey text
+                        """, columns.toString());
+            }
+        }
+    }
+
+    @Test
+    void aServerThatLogsStatementsIsRefused() throws Exception {
+        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET log_statement = 'all'");
+            statement.execute("SELECT pg_reload_conf()");
+            try {
+                IOException refused = assertThrows(IOException.class, PostgresDatabaseTest::open);
+                assertTrue(refused.getMessage().contains("log_statement"), refused.getMessage());
+            } finally {
+                statement.execute("ALTER SYSTEM RESET log_statement");
+                statement.execute("SELECT pg_reload_conf()");
+            }
+        }
+    }
+
+    private static int count(String table) throws Exception {
+        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            result.next();
+            return result.getInt(1);
+        }
+    }
+}
