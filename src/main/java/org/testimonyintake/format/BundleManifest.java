@@ -61,23 +61,23 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
     public static BundleManifest parse(byte[] json) throws InvalidDocumentException {
         try {
             Map<String, Object> root = JSON.std.mapFrom(json);
-            require(TYPE.equals(root.get("type")) && Integer.valueOf(VERSION).equals(root.get("version")),
+            InvalidDocumentException.require(TYPE.equals(root.get("type")) && Integer.valueOf(VERSION).equals(root.get("version")),
                     "not a version 1 export bundle");
             List<Submission> submissions = new ArrayList<>();
             for (Object entry : (List<?>) root.get("submissions")) {
                 Map<?, ?> submission = (Map<?, ?>) entry;
                 String id = (String) submission.get("id");
-                require(isSubmissionId(id), "a submission id is malformed");
+                InvalidDocumentException.require(isSubmissionId(id), "a submission id is malformed");
                 List<Part> parts = new ArrayList<>();
                 for (Object partEntry : (List<?>) submission.get("parts")) {
                     Map<?, ?> part = (Map<?, ?>) partEntry;
                     String name = (String) part.get("name");
-                    require(PartName.parse(name).isPresent(), "a part name is malformed");
+                    InvalidDocumentException.require(PartName.parse(name).isPresent(), "a part name is malformed");
                     parts.add(new Part(name, ((Number) part.get("size")).longValue()));
                 }
-                require(parts.stream().anyMatch(p -> p.name().equals(PartName.TESTIMONY.toString())), "a submission has no testimony");
+                InvalidDocumentException.require(parts.stream().anyMatch(p -> p.name().equals(PartName.TESTIMONY.toString())), "a submission has no testimony");
                 String subkey = (String) submission.get("subkey");
-                require(KEY_ID.matcher(subkey).matches(), "a subkey id is malformed");
+                InvalidDocumentException.require(KEY_ID.matcher(subkey).matches(), "a subkey id is malformed");
                 submissions.add(new Submission(id, LocalDate.parse((String) submission.get("received")),
                         (String) submission.get("encryptedBy"), subkey, parts));
             }
@@ -87,13 +87,8 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
         }
     }
 
-    private static void require(boolean condition, String message) throws InvalidDocumentException {
-        if (!condition) {
-            throw new InvalidDocumentException(message);
-        }
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
+    /** A JSON object whose members keep the order given, as FORMAT.md writes them. */
+    static Map<String, Object> ordered(Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);

@@ -10,4 +10,10 @@ public class InvalidDocumentException extends Exception {
     public InvalidDocumentException(String message) {
         super(message);
     }
+
+    static void require(boolean condition, String message) throws InvalidDocumentException {
+        if (!condition) {
+            throw new InvalidDocumentException(message);
+        }
+    }
 }

@@ -85,12 +85,12 @@ public record ReplyBundle(LocalDate created, List<Reply> replies) {
         for (Reply reply : replies) {
             List<Object> parts = new ArrayList<>();
             for (Part part : reply.parts()) {
-                parts.add(ordered("name", part.name(), "size", part.size(), "sha256", part.sha256()));
+                parts.add(BundleManifest.ordered("name", part.name(), "size", part.size(), "sha256", part.sha256()));
             }
-            entries.add(ordered("id", reply.id(), "case", reply.caseId(), "parts", parts));
+            entries.add(BundleManifest.ordered("id", reply.id(), "case", reply.caseId(), "parts", parts));
         }
         try {
-            return JSON.std.asBytes(ordered("type", TYPE, "version", VERSION, "created", created.toString(), "replies", entries));
+            return JSON.std.asBytes(BundleManifest.ordered("type", TYPE, "version", VERSION, "created", created.toString(), "replies", entries));
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory cannot fail", e);
         }
@@ -99,23 +99,23 @@ public record ReplyBundle(LocalDate created, List<Reply> replies) {
     public static ReplyBundle parse(byte[] json) throws InvalidDocumentException {
         try {
             Map<String, Object> root = JSON.std.mapFrom(json);
-            require(TYPE.equals(root.get("type")) && Integer.valueOf(VERSION).equals(root.get("version")),
+            InvalidDocumentException.require(TYPE.equals(root.get("type")) && Integer.valueOf(VERSION).equals(root.get("version")),
                     "not a version 1 reply bundle");
             List<Reply> replies = new ArrayList<>();
             for (Object entry : (List<?>) root.get("replies")) {
                 Map<?, ?> reply = (Map<?, ?>) entry;
                 String id = (String) reply.get("id");
                 String caseId = (String) reply.get("case");
-                require(isId(id) && isId(caseId), "a reply or case id is malformed");
+                InvalidDocumentException.require(isId(id) && isId(caseId), "a reply or case id is malformed");
                 List<Part> parts = new ArrayList<>();
                 for (Object partEntry : (List<?>) reply.get("parts")) {
                     Map<?, ?> part = (Map<?, ?>) partEntry;
                     String name = (String) part.get("name");
                     String sha256 = (String) part.get("sha256");
-                    require(PART.matcher(name).matches() && SHA256.matcher(sha256).matches(), "a part is malformed");
+                    InvalidDocumentException.require(PART.matcher(name).matches() && SHA256.matcher(sha256).matches(), "a part is malformed");
                     parts.add(new Part(name, ((Number) part.get("size")).longValue(), sha256));
                 }
-                require(!parts.isEmpty() && parts.get(0).name().equals(DOCUMENT_PART), "a reply has no reply.json.pgp first");
+                InvalidDocumentException.require(!parts.isEmpty() && parts.get(0).name().equals(DOCUMENT_PART), "a reply has no reply.json.pgp first");
                 replies.add(new Reply(id, caseId, parts));
             }
             return new ReplyBundle(LocalDate.parse((String) root.get("created")), replies);
@@ -136,8 +136,8 @@ public record ReplyBundle(LocalDate created, List<Reply> replies) {
                 try (InputStream in = zip.getInputStream(entry)) {
                     byte[] data = in.readNBytes(MAX_BYTES + 1);
                     total += data.length;
-                    require(total <= MAX_BYTES, "the reply bundle is larger than 64 MiB");
-                    require(entries.put(entry.getName(), data) == null, "the reply bundle repeats an entry");
+                    InvalidDocumentException.require(total <= MAX_BYTES, "the reply bundle is larger than 64 MiB");
+                    InvalidDocumentException.require(entries.put(entry.getName(), data) == null, "the reply bundle repeats an entry");
                 }
             }
         } catch (java.util.zip.ZipException e) {
@@ -145,19 +145,19 @@ public record ReplyBundle(LocalDate created, List<Reply> replies) {
         }
         byte[] manifestJson = entries.get(MANIFEST);
         byte[] signature = entries.get(SIGNATURE);
-        require(manifestJson != null && signature != null, "this is not a signed reply bundle");
+        InvalidDocumentException.require(manifestJson != null && signature != null, "this is not a signed reply bundle");
         requireOfficeSignature(manifestJson, signature, office.openPGPCertificate().getPrimaryKey().getPGPPublicKey());
         ReplyBundle manifest = parse(manifestJson);
         Set<String> expected = new HashSet<>(List.of(MANIFEST, SIGNATURE));
         for (Reply reply : manifest.replies()) {
             for (Part part : reply.parts()) {
                 byte[] data = entries.get(reply.entryName(part));
-                require(data != null && data.length == part.size() && sha256(data).equals(part.sha256()),
+                InvalidDocumentException.require(data != null && data.length == part.size() && sha256(data).equals(part.sha256()),
                         "a part of the reply bundle is missing or altered");
-                require(expected.add(reply.entryName(part)), "the reply bundle lists a part twice");
+                InvalidDocumentException.require(expected.add(reply.entryName(part)), "the reply bundle lists a part twice");
             }
         }
-        require(expected.equals(entries.keySet()), "the reply bundle holds entries its manifest does not list");
+        InvalidDocumentException.require(expected.equals(entries.keySet()), "the reply bundle holds entries its manifest does not list");
         return new Verified(manifest, Map.copyOf(entries));
     }
 
@@ -167,31 +167,17 @@ public record ReplyBundle(LocalDate created, List<Reply> replies) {
         try {
             Object packets = new PGPObjectFactory(new ByteArrayInputStream(encodedSignature),
                     KeyProfile.implementation().keyFingerPrintCalculator()).nextObject();
-            require(packets instanceof PGPSignatureList list && list.size() == 1, "the reply bundle's signature is malformed");
+            InvalidDocumentException.require(packets instanceof PGPSignatureList list && list.size() == 1, "the reply bundle's signature is malformed");
             PGPSignature signature = ((PGPSignatureList) packets).get(0);
             boolean byPrimary = signature.getKeyIdentifiers().stream().anyMatch(id -> id.matches(primary.getKeyIdentifier()));
-            require(byPrimary && signature.getSignatureType() == PGPSignature.BINARY_DOCUMENT
+            InvalidDocumentException.require(byPrimary && signature.getSignatureType() == PGPSignature.BINARY_DOCUMENT
                     && Arrays.asList(HashAlgorithmTags.SHA256, HashAlgorithmTags.SHA384, HashAlgorithmTags.SHA512)
                     .contains(signature.getHashAlgorithm()), "the reply bundle is not signed by the office key");
             signature.init(new JcaPGPContentVerifierBuilderProvider().setProvider(new BouncyCastleProvider()), primary);
             signature.update(signed);
-            require(signature.verify(), "the reply bundle's signature does not verify: it was altered or forged");
+            InvalidDocumentException.require(signature.verify(), "the reply bundle's signature does not verify: it was altered or forged");
         } catch (IOException | PGPException | RuntimeException e) {
             throw new InvalidDocumentException("the reply bundle's signature is malformed");
         }
-    }
-
-    private static void require(boolean condition, String message) throws InvalidDocumentException {
-        if (!condition) {
-            throw new InvalidDocumentException(message);
-        }
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 }

@@ -135,11 +135,12 @@ class EndToEndTest {
         }
     }
 
-    private interface Cli {
+    /** A command line called in process, as OfficeCli and IntakeServer offer it. */
+    interface Cli {
         int execute(PrintWriter out, PrintWriter err, String... args);
     }
 
-    private static int run(Cli cli, String... args) {
+    static int run(Cli cli, String... args) {
         StringWriter err = new StringWriter();
         int code = cli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
         if (code != 0) {

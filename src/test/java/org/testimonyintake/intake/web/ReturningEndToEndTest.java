@@ -1,5 +1,6 @@
 package org.testimonyintake.intake.web;
 
+import static org.testimonyintake.intake.web.EndToEndTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -173,19 +172,6 @@ class ReturningEndToEndTest {
             }
         }
         return cases;
-    }
-
-    private interface Cli {
-        int execute(PrintWriter out, PrintWriter err, String... args);
-    }
-
-    private static int run(Cli cli, String... args) {
-        StringWriter err = new StringWriter();
-        int code = cli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-        if (code != 0) {
-            System.out.println(err);
-        }
-        return code;
     }
 
     private static List<String> filesContaining(Path root, String marker) throws IOException {
