@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -30,6 +29,15 @@ final class BundleWriter {
 
     private static final int BUFFER_SIZE = 64 * 1024;
 
+    /** Where a store keeps the ciphertext of a part. */
+    interface PartReader {
+        InputStream open(String submissionId, Part part) throws IOException;
+    }
+
+    private interface PartContent {
+        InputStream open() throws IOException;
+    }
+
     private BundleWriter() {
     }
 
@@ -37,10 +45,10 @@ final class BundleWriter {
      * Writes the bundle to a temporary file beside it, syncs it and renames it into place: the bundle file either is
      * complete and durable or does not exist. Never overwrites a file.
      *
-     * @param directoryOf where the part files of a submission id are
+     * @param parts the ciphertext of each part, read twice: once for its CRC, once to copy it
      */
-    static void write(Path bundleFile, LocalDate created, List<StoredSubmission> submissions,
-            Function<String, Path> directoryOf) throws IOException {
+    static void write(Path bundleFile, LocalDate created, List<StoredSubmission> submissions, PartReader parts)
+            throws IOException {
         Path bundle = bundleFile.toAbsolutePath();
         // Checked first to fail before writing; the rename below checks again.
         if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
@@ -58,9 +66,9 @@ final class BundleWriter {
             zip.write(manifest);
             zip.closeEntry();
             for (StoredSubmission submission : submissions) {
-                Path directory = directoryOf.apply(submission.id());
                 for (Part part : submission.parts()) {
-                    putPart(zip, submission.id() + "/" + part.name(), directory.resolve(part.name()), part.size());
+                    putPart(zip, submission.id() + "/" + part.name(), () -> parts.open(submission.id(), part),
+                            part.size());
                 }
             }
             zip.finish();
@@ -83,11 +91,11 @@ final class BundleWriter {
     }
 
     /** STORED needs size and CRC before the data: one pass to compute them, one to copy. */
-    private static void putPart(ZipOutputStream zip, String entryName, Path file, long recordedSize)
+    private static void putPart(ZipOutputStream zip, String entryName, PartContent content, long recordedSize)
             throws IOException {
         CRC32 crc = new CRC32();
         long size = 0;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = content.open()) {
             byte[] buffer = new byte[BUFFER_SIZE];
             for (int read; (read = in.read(buffer)) > 0; size += read) {
                 crc.update(buffer, 0, read);
@@ -97,7 +105,9 @@ final class BundleWriter {
             throw new IOException("a stored part does not have its recorded size: " + entryName);
         }
         zip.putNextEntry(storedEntry(entryName, size, crc.getValue()));
-        Files.copy(file, zip);
+        try (InputStream in = content.open()) {
+            in.transferTo(zip);
+        }
         zip.closeEntry();
     }
 

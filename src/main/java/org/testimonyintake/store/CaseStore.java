@@ -13,7 +13,7 @@ import org.jdbi.v3.core.JdbiException;
 /**
  * Returning sources' cases and the office's replies to them (FORMAT.md section 10.6): a case's id, lookup id and
  * protected reply key, which submissions belong to it, and each reply's ciphertext with its import and first-read
- * dates. Opened beside the {@link SubmissionStore} of the same data directory; one connection, used under this
+ * dates. Opened beside the {@link SqliteSubmissionStore} of the same data directory; one connection, used under this
  * object's lock. Ciphertext and dates only, like the rest of the store.
  */
 public final class CaseStore implements AutoCloseable {
@@ -44,7 +44,7 @@ public final class CaseStore implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Opens the cases of a data directory that a {@link SubmissionStore} has opened (and so prepared). */
+    /** Opens the cases of a data directory that a {@link SqliteSubmissionStore} has opened (and so prepared). */
     public static CaseStore open(Path dataDirectory, Clock clock) throws IOException {
         try {
             return new CaseStore(CaseDatabase.open(DataDirectory.prepare(dataDirectory).database()), clock);

@@ -48,7 +48,8 @@ final class DatabaseWorker implements AutoCloseable {
     /**
      * Commits one submission whose files are complete and synced in incoming/&lt;id&gt;. Returns when its row is
      * durable and its directory is in submissions/. On an IOException the outcome is unknown (the transaction may have
-     * reached the disk): the caller must leave its files for {@link SubmissionStore#open} to decide from the database.
+     * reached the disk): the caller must leave its files for {@link SqliteSubmissionStore#open} to decide from the
+     * database.
      *
      * @throws IllegalStateException if the store is closed; then nothing was attempted
      */

@@ -1,44 +1,15 @@
 package org.testimonyintake.store;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A submission being received: its parts are written to incoming/&lt;id&gt;/ and become stored only on
- * {@link #commit}. Closing it without a commit deletes everything of it. One request uses it, from one thread.
+ * A submission being received: its parts become stored only on {@link #commit}. Closing it without a commit deletes
+ * everything of it. One request uses it, from one thread.
  */
-public final class NewSubmission implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NewSubmission.class);
-    private static final int BUFFER_SIZE = 64 * 1024;
-
-    private enum State { RECEIVING, COMMITTED, UNKNOWN_OUTCOME, ABORTED }
-
-    private final SubmissionStore store;
-    private final String id;
-    private final LocalDate received;
-    private final Path directory;
-    private final Map<String, PartOutputStream> parts = new LinkedHashMap<>();
-    private State state = State.RECEIVING;
-
-    NewSubmission(SubmissionStore store, String id, LocalDate received, Path directory) {
-        this.store = store;
-        this.id = id;
-        this.received = received;
-        this.directory = directory;
-    }
-
+public interface NewSubmission extends AutoCloseable {
     /** 128 random bits (SecureRandom) as 32 lower-case hex digits: the submission's only name. */
-    public String id() {
-        return id;
-    }
+    String id();
 
     /**
      * Opens a part for its ciphertext. The part is complete once the caller closed the stream.
@@ -47,79 +18,22 @@ public final class NewSubmission implements AutoCloseable {
      * @throws IllegalArgumentException for any other name
      * @throws IllegalStateException if the part was already created, or the submission is committed or closed
      */
-    public OutputStream createPart(String name) throws IOException {
-        SubmissionFields.requirePartName(name);
-        requireReceiving();
-        if (parts.containsKey(name)) {
-            throw new IllegalStateException("the part " + name + " was already created");
-        }
-        PartOutputStream part = PartOutputStream.create(directory, name, received);
-        parts.put(name, part);
-        return new BufferedOutputStream(part, BUFFER_SIZE);
-    }
+    OutputStream createPart(String name) throws IOException;
 
     /**
      * Stores the submission. When this returns, it is durable and listed by {@link SubmissionStore#pending}. When it
-     * throws an IOException, the database decides at the next {@link SubmissionStore#open} whether it was stored.
+     * throws an IOException, the store decides when it next opens whether it was stored.
      *
      * @param encryptedBy {@code browser} or {@code server} (FORMAT.md section 4)
      * @param subkeyKeyId key ID of the office subkey the testimony document was encrypted to, 16 upper-case hex digits
      * @throws IllegalStateException without a complete testimony part, with a part still open, or not receiving
      */
-    public void commit(String encryptedBy, String subkeyKeyId) throws IOException {
-        SubmissionFields.requireEncryptedBy(encryptedBy);
-        SubmissionFields.requireSubkey(subkeyKeyId);
-        requireReceiving();
-        if (!parts.containsKey(SubmissionFields.TESTIMONY_PART)) {
-            throw new IllegalStateException("a submission needs its testimony part");
-        }
-        if (!parts.values().stream().allMatch(PartOutputStream::isComplete)) {
-            throw new IllegalStateException("every part must be closed before the commit");
-        }
-        List<Part> storedParts = parts.entrySet().stream()
-                .map(part -> new Part(part.getKey(), part.getValue().size()))
-                .sorted(SubmissionFields.PART_ORDER)
-                .toList();
-        DataDirectory.stamp(directory, received);
-        DataDirectory.syncDirectory(directory);
-        try {
-            store.commit(new StoredSubmission(id, received, encryptedBy, subkeyKeyId, storedParts));
-            state = State.COMMITTED;
-        } catch (IllegalStateException storeClosed) {
-            throw storeClosed; // nothing was attempted: close() may delete
-        } catch (IOException | RuntimeException e) {
-            state = State.UNKNOWN_OUTCOME;
-            throw e;
-        }
-    }
+    void commit(String encryptedBy, String subkeyKeyId) throws IOException;
 
     /**
-     * Without a commit: deletes everything of the submission. After a commit, or one whose outcome is unknown (its
-     * files then wait for the next open to decide), it does nothing.
+     * Without a commit: deletes everything of the submission. After a commit, or one whose outcome is unknown (the
+     * store decides that when it next opens), it does nothing.
      */
     @Override
-    public void close() {
-        if (state != State.RECEIVING) {
-            return;
-        }
-        state = State.ABORTED;
-        try {
-            for (PartOutputStream part : parts.values()) {
-                part.abandon();
-            }
-            DataDirectory.deleteTree(directory);
-            store.stampLayout();
-        } catch (IOException e) {
-            // Nothing is lost and nothing is stored: open() deletes what is left. No id, as in every log line
-            // written while submissions arrive.
-            LOG.warn("an aborted submission could not be deleted now ({}); the next open deletes it",
-                    e.getClass().getSimpleName());
-        }
-    }
-
-    private void requireReceiving() {
-        if (state != State.RECEIVING) {
-            throw new IllegalStateException("the submission no longer takes parts or commits");
-        }
-    }
+    void close();
 }

@@ -43,7 +43,7 @@ class BundleTest {
         data = temp.resolve("data");
         bundle = temp.resolve("export/bundle.zip");
         Files.createDirectories(bundle.getParent());
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             withAttachments = Submissions.commit(store, TESTIMONY, PHOTO, new byte[0]);
             ids = new ArrayList<>(List.of(withAttachments, Submissions.commit(store, TESTIMONY)));
         }
@@ -52,7 +52,7 @@ class BundleTest {
 
     @Test
     void theBundleHoldsTheManifestThenEveryPart() throws IOException {
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             assertEquals(2, store.exportBundle(bundle, false));
         }
         List<String> expectedNames = new ArrayList<>(List.of("bundle.json"));
@@ -77,7 +77,7 @@ class BundleTest {
 
     @Test
     void everyHeaderCarriesTheEarliestTimeAndNoExtraFields() throws IOException {
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             store.exportBundle(bundle, false);
         }
         List<Header> headers = RawZip.headers(Files.readAllBytes(bundle));
@@ -93,7 +93,7 @@ class BundleTest {
 
     @Test
     void withoutDeletionTheSubmissionsStayPending() throws IOException {
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             store.exportBundle(bundle, false);
             assertEquals(2, store.pending().size());
             assertEquals(2, store.exportBundle(temp.resolve("export/again.zip"), false));
@@ -104,7 +104,7 @@ class BundleTest {
 
     @Test
     void withDeletionRowsAndFilesGo() throws IOException {
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             assertEquals(2, store.exportBundle(bundle, true));
             assertEquals(List.of(), store.pending());
             assertEquals(List.of(), Submissions.names(data.resolve("submissions")));
@@ -124,7 +124,7 @@ class BundleTest {
     void theBundleFileIsOwnerOnlyDatedAndAlone() throws IOException {
         Path leftover = bundle.resolveSibling(".bundle.zip.partial");
         Files.write(leftover, new byte[] {1, 2, 3}); // an export that crashed
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             store.exportBundle(bundle, true);
         }
         assertEquals("rw-------", Modes.of(bundle));
@@ -135,7 +135,7 @@ class BundleTest {
     @Test
     void neverOverwritesAndThenDeletesNothing() throws IOException {
         Files.write(bundle, new byte[] {42});
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             assertThrows(FileAlreadyExistsException.class, () -> store.exportBundle(bundle, true));
             assertEquals(2, store.pending().size());
         }
@@ -147,7 +147,7 @@ class BundleTest {
     void refusesAPartWhoseSizeChanged() throws IOException {
         Files.write(data.resolve("submissions").resolve(ids.get(1)).resolve("testimony.json.pgp"),
                 new byte[] {1}, StandardOpenOption.APPEND);
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             assertThrows(IOException.class, () -> store.exportBundle(bundle, true));
             assertEquals(2, store.pending().size());
         }

@@ -25,7 +25,7 @@ class DatabaseTest {
 
     @Test
     void theStoresConnectionHasItsPragmas() throws IOException {
-        try (SubmissionStore store = SubmissionStore.open(data)) {
+        try (SqliteSubmissionStore store = SqliteSubmissionStore.open(data)) {
             Database database = store.database();
             assertEquals("wal", database.pragma("journal_mode"));
             assertEquals("1", database.pragma("auto_vacuum"), "1 is FULL");

@@ -32,7 +32,7 @@ class SubmissionStoreTest {
         byte[] photo = Submissions.content("photo ciphertext ", 3);
         byte[] empty = new byte[0];
         String id;
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             try (NewSubmission submission = store.begin()) {
                 id = submission.id();
                 // Written out of order: the store lists parts in bundle order, attachment 2 before 10.

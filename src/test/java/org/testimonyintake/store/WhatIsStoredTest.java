@@ -65,7 +65,7 @@ class WhatIsStoredTest {
     @Test
     void modificationTimesAreTheReceivedDate() throws IOException {
         String id;
-        try (SubmissionStore store = SubmissionStore.open(data, Submissions.AFTERNOON)) {
+        try (SubmissionStore store = SqliteSubmissionStore.open(data, Submissions.AFTERNOON)) {
             id = Submissions.commit(store, new byte[] {1, 2, 3}, new byte[] {4});
             Path directory = data.resolve("submissions").resolve(id);
             for (Path path : List.of(directory, directory.resolve("testimony.json.pgp"),
