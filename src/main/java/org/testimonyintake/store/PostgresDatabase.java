@@ -3,21 +3,24 @@ package org.testimonyintake.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * The PostgreSQL database of the second store engine (deploy/postgresql/README.md): all of its SQL is here, as
- * {@link Database} has SQLite's. The ciphertext is in 1 MiB bytea rows of part_chunks; a submission's chunks and rows
- * are written in one transaction on one pooled connection ({@link Receiving}), acknowledged once its COMMIT returned
- * under synchronous_commit = remote_apply, so a crash of the server at any point leaves either all of it or nothing.
+ * The PostgreSQL database of {@link PostgresSubmissionStore} (deploy/postgresql/README.md): all of its SQL is here, as
+ * {@link Database} has SQLite's. The ciphertext is in 1 MiB bytea rows of part_chunks. A submission's chunks and rows
+ * are written in one transaction, either with other small submissions ({@link #insert}) or on a connection of its own
+ * ({@link Receiving}), and acknowledged once its COMMIT returned under synchronous_commit = remote_apply, so a crash of
+ * the server at any point leaves either all of it or nothing.
  */
 final class PostgresDatabase implements AutoCloseable {
     static final int SCHEMA_VERSION = 1;
@@ -57,6 +60,13 @@ final class PostgresDatabase implements AutoCloseable {
             "log_connections", "off",
             "log_disconnections", "off",
             "log_min_duration_statement", "-1");
+
+    private static final String INSERT_SUBMISSION = """
+            INSERT INTO submissions (id, received, encrypted_by, subkey)
+            VALUES (:id, :received, :encryptedBy, :subkey)""";
+    private static final String INSERT_PART = "INSERT INTO parts (submission_id, name, size) VALUES (:id, :name, :size)";
+    private static final String INSERT_CHUNK = """
+            INSERT INTO part_chunks (submission_id, name, number, octets) VALUES (:id, :name, :number, :octets)""";
 
     private final HikariDataSource pool;
     private final Jdbi jdbi;
@@ -127,7 +137,50 @@ final class PostgresDatabase implements AutoCloseable {
         }
     }
 
-    /** Starts the transaction of one submission; it holds a pooled connection until commit or close. */
+    /** One chunk row of a part: at most {@link #CHUNK_SIZE} octets, numbered from 0. */
+    record Chunk(String name, int number, byte[] octets) {
+    }
+
+    /** A submission whose chunks are all in memory, committed with others in one transaction. */
+    record Small(StoredSubmission submission, List<Chunk> chunks) {
+    }
+
+    /**
+     * Inserts the submissions, their parts and their chunks in one transaction: when this returns, all of them are
+     * durable on the primary and applied on the synchronous standby. This is the group commit: one COMMIT, one
+     * flush and one standby round trip for the whole group.
+     */
+    void insert(List<Small> group) {
+        jdbi.useTransaction(handle -> {
+            PreparedBatch submissions = handle.prepareBatch(INSERT_SUBMISSION);
+            PreparedBatch parts = handle.prepareBatch(INSERT_PART);
+            PreparedBatch chunks = handle.prepareBatch(INSERT_CHUNK);
+            boolean anyChunk = false;
+            for (Small small : group) {
+                bindRows(submissions, parts, small.submission());
+                for (Chunk chunk : small.chunks()) {
+                    chunks.bind("id", small.submission().id()).bind("name", chunk.name())
+                            .bind("number", chunk.number()).bind("octets", chunk.octets()).add();
+                    anyChunk = true;
+                }
+            }
+            submissions.execute();
+            parts.execute();
+            if (anyChunk) {
+                chunks.execute();
+            }
+        });
+    }
+
+    private static void bindRows(PreparedBatch submissions, PreparedBatch parts, StoredSubmission submission) {
+        submissions.bind("id", submission.id()).bind("received", submission.received())
+                .bind("encryptedBy", submission.encryptedBy()).bind("subkey", submission.subkey()).add();
+        for (Part part : submission.parts()) {
+            parts.bind("id", submission.id()).bind("name", part.name()).bind("size", part.size()).add();
+        }
+    }
+
+    /** Starts the transaction of one large submission; it holds a pooled connection until commit or close. */
     Receiving begin() {
         Handle handle = jdbi.open();
         try {
@@ -148,26 +201,19 @@ final class PostgresDatabase implements AutoCloseable {
             this.handle = handle;
         }
 
-        void writeChunk(String submissionId, String name, int number, byte[] octets, int length) {
-            byte[] chunk = length == octets.length ? octets : Arrays.copyOf(octets, length);
-            handle.createUpdate("INSERT INTO part_chunks (submission_id, name, number, octets) "
-                            + "VALUES (:id, :name, :number, :octets)")
-                    .bind("id", submissionId).bind("name", name).bind("number", number).bind("octets", chunk)
+        void writeChunk(String submissionId, Chunk chunk) {
+            handle.createUpdate(INSERT_CHUNK)
+                    .bind("id", submissionId).bind("name", chunk.name()).bind("number", chunk.number())
+                    .bind("octets", chunk.octets())
                     .execute();
         }
 
         /** Inserts the rows and commits: when this returns, the submission is durable on primary and standby. */
         void commit(StoredSubmission submission) {
-            handle.createUpdate("INSERT INTO submissions (id, received, encrypted_by, subkey) "
-                            + "VALUES (:id, :received, :encryptedBy, :subkey)")
-                    .bind("id", submission.id()).bind("received", submission.received())
-                    .bind("encryptedBy", submission.encryptedBy()).bind("subkey", submission.subkey())
-                    .execute();
-            PreparedBatch parts = handle.prepareBatch(
-                    "INSERT INTO parts (submission_id, name, size) VALUES (:id, :name, :size)");
-            for (Part part : submission.parts()) {
-                parts.bind("id", submission.id()).bind("name", part.name()).bind("size", part.size()).add();
-            }
+            PreparedBatch submissions = handle.prepareBatch(INSERT_SUBMISSION);
+            PreparedBatch parts = handle.prepareBatch(INSERT_PART);
+            bindRows(submissions, parts, submission);
+            submissions.execute();
             parts.execute();
             handle.commit();
             committed = true;
@@ -188,53 +234,143 @@ final class PostgresDatabase implements AutoCloseable {
 
     /** Every stored submission, oldest date first, by id within a date; parts in bundle order. */
     List<StoredSubmission> submissions() {
-        return jdbi.withHandle(handle -> {
-            Map<String, List<Part>> partsById = new HashMap<>();
-            handle.createQuery("SELECT submission_id, name, size FROM parts")
-                    .map((row, context) -> Map.entry(row.getString("submission_id"),
-                            new Part(row.getString("name"), row.getLong("size"))))
-                    .forEach(entry -> partsById.computeIfAbsent(entry.getKey(), id -> new ArrayList<>())
-                            .add(entry.getValue()));
-            return handle.createQuery("SELECT id, received, encrypted_by, subkey FROM submissions "
-                            + "ORDER BY received, id")
-                    .map((row, context) -> {
-                        String id = row.getString("id");
-                        List<Part> parts = partsById.getOrDefault(id, new ArrayList<>());
-                        parts.sort(SubmissionFields.PART_ORDER);
-                        return new StoredSubmission(id, row.getDate("received").toLocalDate(),
-                                row.getString("encrypted_by"), row.getString("subkey"), parts);
-                    })
-                    .list();
-        });
+        return jdbi.withHandle(handle -> submissions(handle, ""));
     }
 
-    /** Copies a part's ciphertext chunk by chunk: memory holds one chunk row at a time. */
-    long copyPart(String submissionId, String name, OutputStream out) throws IOException {
-        try (Handle handle = jdbi.open()) {
-            // pgjdbc streams a result only inside a transaction with a fetch size; otherwise it loads all rows.
+    private static List<StoredSubmission> submissions(Handle handle, String locking) {
+        List<StoredSubmission> submissions = handle.createQuery("SELECT id, received, encrypted_by, subkey "
+                        + "FROM submissions ORDER BY received, id " + locking)
+                .map((row, context) -> new StoredSubmission(row.getString("id"),
+                        row.getDate("received").toLocalDate(), row.getString("encrypted_by"),
+                        row.getString("subkey"), List.of()))
+                .list();
+        if (submissions.isEmpty()) {
+            return submissions;
+        }
+        Map<String, List<Part>> partsById = new HashMap<>();
+        handle.createQuery("SELECT submission_id, name, size FROM parts WHERE submission_id IN (<ids>)")
+                .bindList("ids", submissions.stream().map(StoredSubmission::id).toList())
+                .map((row, context) -> Map.entry(row.getString("submission_id"),
+                        new Part(row.getString("name"), row.getLong("size"))))
+                .forEach(entry -> partsById.computeIfAbsent(entry.getKey(), id -> new ArrayList<>())
+                        .add(entry.getValue()));
+        return submissions.stream().map(submission -> {
+            List<Part> parts = partsById.getOrDefault(submission.id(), new ArrayList<>());
+            parts.sort(SubmissionFields.PART_ORDER);
+            return new StoredSubmission(submission.id(), submission.received(), submission.encryptedBy(),
+                    submission.subkey(), parts);
+        }).toList();
+    }
+
+    /**
+     * Starts an export's transaction. To delete what it exports, it claims the pending submissions (FOR UPDATE SKIP
+     * LOCKED): a concurrent export from another backend gets the others, so every submission is exported once, and
+     * its deletion commits with the claim.
+     */
+    Exporting beginExport(boolean claim) {
+        Handle handle = jdbi.open();
+        try {
             handle.begin();
-            long copied = 0;
+            return new Exporting(handle, claim);
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    /** An export's transaction: what it lists it reads, and with a claim deletes. */
+    static final class Exporting implements AutoCloseable {
+        private final Handle handle;
+        private final boolean claim;
+
+        private Exporting(Handle handle, boolean claim) {
+            this.handle = handle;
+            this.claim = claim;
+        }
+
+        /** The pending submissions; with a claim, those that no other export has claimed. */
+        List<StoredSubmission> pending() {
+            return submissions(handle, claim ? "FOR UPDATE SKIP LOCKED" : "");
+        }
+
+        /** A part's ciphertext, read one chunk row at a time: memory holds one chunk. */
+        InputStream openPart(String submissionId, String name) {
+            return new ChunkInputStream(number -> handle.createQuery("SELECT octets FROM part_chunks "
+                            + "WHERE submission_id = :id AND name = :name AND number = :number")
+                    .bind("id", submissionId).bind("name", name).bind("number", number)
+                    .mapTo(byte[].class).findOne().orElse(null));
+        }
+
+        /** Deletes claimed submissions; their parts and chunks go with them (ON DELETE CASCADE). Commits. */
+        int deleteAndCommit(List<String> ids) {
+            if (!claim) {
+                throw new IllegalStateException("only a claiming export deletes");
+            }
+            PreparedBatch deletions = handle.prepareBatch("DELETE FROM submissions WHERE id = :id");
+            ids.forEach(id -> deletions.bind("id", id).add());
+            int deleted = ids.isEmpty() ? 0 : Arrays.stream(deletions.execute()).sum();
+            handle.commit();
+            return deleted;
+        }
+
+        @Override
+        public void close() {
             try {
-                for (byte[] chunk : handle.createQuery("SELECT octets FROM part_chunks WHERE submission_id = :id "
-                                + "AND name = :name ORDER BY number")
-                        .bind("id", submissionId).bind("name", name).setFetchSize(1).mapTo(byte[].class)) {
-                    out.write(chunk);
-                    copied += chunk.length;
+                if (handle.isInTransaction()) {
+                    handle.rollback();
                 }
             } finally {
-                handle.rollback();
+                handle.close();
             }
+        }
+    }
+
+    /** Reads chunk rows 0, 1, 2... until one is missing. */
+    private static final class ChunkInputStream extends InputStream {
+        private final IntFunction<byte[]> chunks;
+        private int next;
+        private byte[] chunk = new byte[0];
+        private int position;
+
+        ChunkInputStream(IntFunction<byte[]> chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            while (chunk != null && position == chunk.length) {
+                try {
+                    chunk = chunks.apply(next++);
+                } catch (JdbiException e) {
+                    throw new IOException("the database failed", e);
+                }
+                position = 0;
+            }
+            if (chunk == null) {
+                return -1;
+            }
+            int copied = Math.min(length, chunk.length - position);
+            System.arraycopy(chunk, position, buffer, offset, copied);
+            position += copied;
             return copied;
         }
     }
 
-    /** Deletes the submissions; their parts and chunks go with them (ON DELETE CASCADE). */
-    int delete(List<String> ids) {
-        return jdbi.inTransaction(handle -> {
-            PreparedBatch deletions = handle.prepareBatch("DELETE FROM submissions WHERE id = :id");
-            ids.forEach(id -> deletions.bind("id", id).add());
-            return Arrays.stream(deletions.execute()).sum();
-        });
+    /**
+     * Frees the rows that deleted submissions leave behind for reuse (VACUUM cannot run in a transaction). Their
+     * bytes stay in the data files until overwritten: deploy/postgresql/README.md says what bounds that.
+     */
+    void vacuum() {
+        jdbi.useHandle(handle -> handle.execute("VACUUM submissions, parts, part_chunks"));
     }
 
     @Override

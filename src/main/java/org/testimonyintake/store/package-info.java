@@ -4,7 +4,8 @@
  * submission, written so that a crash at any point leaves, after the next {@link
  * org.testimonyintake.store.SqliteSubmissionStore#open open}, every row with its files and no files without a row. It
  * stores ciphertext only, never plaintext and never a time finer than a date, and writes the export bundle of FORMAT.md
- * section 8. A second engine for several servers on one database, PostgreSQL ({@code PostgresDatabase}; design in
+ * section 8. A second engine for several servers on one database, PostgreSQL ({@link
+ * org.testimonyintake.store.PostgresSubmissionStore}; design in
  * deploy/postgresql/README.md), keeps the same fields and the ciphertext in the database. It depends on Jdbi, SQLite,
  * pgjdbc, HikariCP, SLF4J and the format package (for the bundle manifest), nothing else of the project (no Javalin).
  */

@@ -49,14 +49,22 @@ final class PostgresCluster implements AutoCloseable {
         }
 
         String jdbcUrl() {
-            return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+            return jdbcUrl("postgres");
+        }
+
+        String jdbcUrl(String database) {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
         }
 
         Connection connect() throws SQLException {
+            return connect("postgres");
+        }
+
+        Connection connect(String database) throws SQLException {
             Properties properties = new Properties();
             properties.setProperty("user", USER);
             properties.setProperty("password", password);
-            return DriverManager.getConnection(jdbcUrl(), properties);
+            return DriverManager.getConnection(jdbcUrl(database), properties);
         }
 
         void start() throws IOException {

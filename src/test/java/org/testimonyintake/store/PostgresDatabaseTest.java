@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,7 +42,7 @@ class PostgresDatabaseTest {
 
     @Test
     void aCommittedSubmissionIsOnTheStandbyWithItsChunksInOrder() throws Exception {
-        byte[] testimony = Submissions.content("testimony ciphertext ", 150_000); // more than two chunks
+        byte[] testimony = Submissions.content("testimony ciphertext ", 2_500_000); // more than two chunks
         String id = SubmissionFields.newId();
         try (PostgresDatabase database = open()) {
             try (PostgresDatabase.Receiving receiving = database.begin()) {
@@ -51,7 +50,7 @@ class PostgresDatabaseTest {
                 for (int number = 0; number * chunk < testimony.length; number++) {
                     int length = Math.min(chunk, testimony.length - number * chunk);
                     byte[] octets = java.util.Arrays.copyOfRange(testimony, number * chunk, number * chunk + length);
-                    receiving.writeChunk(id, "testimony.json.pgp", number, octets, length);
+                    receiving.writeChunk(id, new PostgresDatabase.Chunk("testimony.json.pgp", number, octets));
                 }
                 receiving.commit(new StoredSubmission(id, LocalDate.of(2026, 11, 27), "browser", Submissions.SUBKEY,
                         List.of(new Part("testimony.json.pgp", testimony.length))));
@@ -64,10 +63,13 @@ class PostgresDatabaseTest {
             List<StoredSubmission> stored = database.submissions();
             assertEquals(List.of(new StoredSubmission(id, LocalDate.of(2026, 11, 27), "browser", Submissions.SUBKEY,
                     List.of(new Part("testimony.json.pgp", testimony.length)))), stored);
-            ByteArrayOutputStream copy = new ByteArrayOutputStream();
-            assertEquals(testimony.length, database.copyPart(id, "testimony.json.pgp", copy));
-            assertArrayEquals(testimony, copy.toByteArray());
-            assertEquals(1, database.delete(List.of(id)));
+            try (PostgresDatabase.Exporting export = database.beginExport(true)) {
+                assertEquals(stored, export.pending());
+                try (var part = export.openPart(id, "testimony.json.pgp")) {
+                    assertArrayEquals(testimony, part.readAllBytes());
+                }
+                assertEquals(1, export.deleteAndCommit(List.of(id)));
+            }
             assertEquals(List.of(), database.submissions());
             assertEquals(0, count("part_chunks"), "the chunks go with their submission");
         }
@@ -77,7 +79,8 @@ class PostgresDatabaseTest {
     void withoutACommitNothingIsLeft() throws Exception {
         try (PostgresDatabase database = open()) {
             try (PostgresDatabase.Receiving receiving = database.begin()) {
-                receiving.writeChunk(SubmissionFields.newId(), "testimony.json.pgp", 0, new byte[1000], 1000);
+                receiving.writeChunk(SubmissionFields.newId(),
+                        new PostgresDatabase.Chunk("testimony.json.pgp", 0, new byte[1000]));
             }
             assertEquals(0, count("part_chunks"));
             try (PostgresDatabase.Receiving receiving = database.begin()) {

@@ -1,7 +1,6 @@
 package org.testimonyintake.store;
 
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Ingest benchmark of the PostgreSQL engine (bench/ingest-postgresql.sh, not the tests): a real primary with a
  * synchronous standby on this machine, CLIENTS threads each committing submissions of one PART_SIZE part through
- * {@link PostgresDatabase} (one transaction, remote_apply), as fast as they go, as IngestStoreBench does for SQLite.
+ * {@link PostgresSubmissionStore} (group commit, remote_apply), as fast as they go, as IngestStoreBench does for
+ * SQLite.
  *
- * <p>Arguments: PARENT [CLIENTS=50] [COMMITS=10000] [PART_SIZE=8192] [WARMUP=1000] [POOL=CLIENTS]; with a pool
- * smaller than CLIENTS the others wait for a connection, and that wait counts in their latency.
+ * <p>Arguments: PARENT [CLIENTS=50] [COMMITS=10000] [PART_SIZE=8192] [WARMUP=1000] [POOL=CLIENTS]; the pool serves
+ * the group commits and submissions larger than one chunk.
  */
 final class PostgresIngestBench {
     private PostgresIngestBench() {
@@ -32,26 +32,26 @@ final class PostgresIngestBench {
         int poolSize = args.length > 5 ? Integer.parseInt(args[5]) : clients;
         try (PostgresCluster cluster = PostgresCluster.startPrimary(parent)) {
             cluster.startSynchronousStandby("standby1");
-            try (PostgresDatabase database = PostgresDatabase.open(cluster.primary().jdbcUrl(), PostgresCluster.USER,
-                    cluster.password(), poolSize)) {
+            try (SubmissionStore database = PostgresSubmissionStore.open(cluster.primary().jdbcUrl(),
+                    PostgresCluster.USER, cluster.password(), poolSize)) {
                 run(database, clients, warmup, partSize);
                 long start = System.nanoTime();
                 long[] latencies = run(database, clients, commits, partSize);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Arrays.sort(latencies);
-                System.out.printf("postgresql + synchronous standby (remote_apply): %d clients, pool %d, unpaced, %d"
+                System.out.printf("postgresql + synchronous standby (remote_apply, group commit): %d clients, pool %d, unpaced, %d"
                         + " commits of %d bytes in %.2f s: %.0f commits/s%n", clients, poolSize, commits, partSize,
                         seconds, commits / seconds);
                 System.out.printf("latency ms: p50 %.1f, p95 %.1f, p99 %.1f, max %.1f%n", percentile(latencies, 50),
                         percentile(latencies, 95), percentile(latencies, 99), latencies[latencies.length - 1] / 1e6);
-                if (database.submissions().size() != warmup + commits) {
+                if (database.pending().size() != warmup + commits) {
                     throw new AssertionError("commits are missing");
                 }
             }
         }
     }
 
-    private static long[] run(PostgresDatabase database, int clients, int commits, int partSize) throws Exception {
+    private static long[] run(SubmissionStore database, int clients, int commits, int partSize) throws Exception {
         long[] latencies = new long[commits];
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -63,12 +63,7 @@ final class PostgresIngestBench {
                     new Random().nextBytes(ciphertext);
                     for (int i; (i = next.getAndIncrement()) < commits; ) {
                         long start = System.nanoTime();
-                        String id = SubmissionFields.newId();
-                        try (PostgresDatabase.Receiving receiving = database.begin()) {
-                            receiving.writeChunk(id, "testimony.json.pgp", 0, ciphertext, partSize);
-                            receiving.commit(new StoredSubmission(id, LocalDate.of(2026, 12, 6), "browser",
-                                    "63E2DFACB0C99B43", List.of(new Part("testimony.json.pgp", partSize))));
-                        }
+                        Submissions.commit(database, ciphertext);
                         latencies[i] = System.nanoTime() - start;
                     }
                     return null;
