@@ -80,7 +80,7 @@ final class ChunkedSubmission implements NewSubmission {
             throw storeClosed; // nothing was attempted
         } catch (IOException | JdbiException e) {
             state = State.UNKNOWN_OUTCOME;
-            throw e instanceof IOException io ? io : new IOException("the submission could not be committed", e);
+            throw e instanceof IOException io ? io : PostgresSubmissionStore.unavailable((JdbiException) e);
         } finally {
             held.clear();
         }
@@ -109,7 +109,7 @@ final class ChunkedSubmission implements NewSubmission {
                 }
                 writeHeld();
             } catch (JdbiException e) {
-                throw new IOException("the database failed", e);
+                throw PostgresSubmissionStore.unavailable(e);
             }
         }
     }

@@ -14,6 +14,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL database of {@link PostgresSubmissionStore} (deploy/postgresql/README.md): all of its SQL is here, as
@@ -68,8 +70,12 @@ final class PostgresDatabase implements AutoCloseable {
     private static final String INSERT_CHUNK = """
             INSERT INTO part_chunks (submission_id, name, number, octets) VALUES (:id, :name, :number, :octets)""";
 
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
+    private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
     private final HikariDataSource pool;
     private final Jdbi jdbi;
+    private volatile boolean checked;
 
     private PostgresDatabase(HikariDataSource pool) {
         this.pool = pool;
@@ -77,10 +83,12 @@ final class PostgresDatabase implements AutoCloseable {
     }
 
     /**
-     * Opens a pool to the database, refuses a server that keeps commit times or logs statements, and creates the
-     * schema in an empty database.
+     * Opens a pool to the database. The pool starts even while the database is unreachable and reconnects when it
+     * is back; the checks ({@link #ready}) run now if the database answers, otherwise before the first use.
      *
      * @param maxInFlight the pool size: how many submissions may be received at once
+     * @param user null to take it from the URL
+     * @throws IOException if the database answers and keeps commit times, logs statements or has another schema
      */
     static PostgresDatabase open(String jdbcUrl, String user, String password, int maxInFlight) throws IOException {
         HikariConfig config = new HikariConfig();
@@ -91,18 +99,46 @@ final class PostgresDatabase implements AutoCloseable {
         config.setPoolName("submission-store");
         // Every transaction of a connection waits until the synchronous standby has applied its commit.
         config.setConnectionInitSql("SET synchronous_commit = remote_apply");
-        // The pool starts even while the database is unreachable and reconnects when it is back; open() itself still
-        // needs it for the checks below.
         config.setInitializationFailTimeout(-1);
+        // Otherwise a failed batch's message, which the pool logs, quotes its rows: ids, dates, subkeys.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+        // While the database is down, a request waits this long for a connection, then gets its 503.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         HikariDataSource pool = new HikariDataSource(config);
         PostgresDatabase database = new PostgresDatabase(pool);
         try {
-            database.checkSettings();
-            database.createOrCheckSchema();
-            return database;
+            database.ready();
+        } catch (StoreUnavailableException unreachable) {
+            LOG.warn("the database cannot be reached now; the store checks it once it answers");
         } catch (IOException | RuntimeException e) {
             pool.close();
             throw e;
+        }
+        return database;
+    }
+
+    /**
+     * Checks once, on the first connection, that the server keeps no commit times or statements, and creates the
+     * schema in an empty database or checks its version.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached now
+     * @throws IOException if it must not be used
+     */
+    void ready() throws IOException {
+        if (checked) {
+            return;
+        }
+        synchronized (this) {
+            if (checked) {
+                return;
+            }
+            try {
+                checkSettings();
+                createOrCheckSchema();
+            } catch (JdbiException e) {
+                throw new StoreUnavailableException("the database cannot be reached", e);
+            }
+            checked = true;
         }
     }
 

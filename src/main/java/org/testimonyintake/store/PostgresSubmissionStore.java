@@ -64,31 +64,38 @@ public final class PostgresSubmissionStore implements SubmissionStore {
 
     static PostgresSubmissionStore open(String jdbcUrl, String user, String password, int connections, Clock clock,
             boolean exportOnly) throws IOException {
-        try {
-            return new PostgresSubmissionStore(PostgresDatabase.open(jdbcUrl, user, password, connections), clock,
-                    exportOnly);
-        } catch (JdbiException e) {
-            throw new IOException("the database cannot be opened", e);
-        }
+        return new PostgresSubmissionStore(PostgresDatabase.open(jdbcUrl, user, password, connections), clock,
+                exportOnly);
     }
 
+    /** @throws StoreUnavailableException if the database cannot be reached now */
     @Override
-    public NewSubmission begin() {
+    public NewSubmission begin() throws IOException {
         requireOpen();
         if (exportOnly) {
             throw new IllegalStateException("a store opened for export takes no submissions");
         }
+        database.ready();
         return new ChunkedSubmission(this, SubmissionFields.newId(), today());
     }
 
     @Override
     public List<StoredSubmission> pending() throws IOException {
         requireOpen();
+        database.ready();
         try {
             return database.submissions();
         } catch (JdbiException e) {
-            throw new IOException("the database failed", e);
+            throw unavailable(e);
         }
+    }
+
+    /**
+     * Every failure of PostgreSQL is taken for unavailability: a constraint cannot fail for checked fields and fresh
+     * random ids, so what remains is the connection, the server or a failover.
+     */
+    static StoreUnavailableException unavailable(JdbiException e) {
+        return new StoreUnavailableException("the database failed", e);
     }
 
     /**
@@ -100,6 +107,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     @Override
     public synchronized int exportBundle(Path bundleFile, boolean deleteExported) throws IOException {
         requireOpen();
+        database.ready();
         try (PostgresDatabase.Exporting export = database.beginExport(deleteExported)) {
             List<StoredSubmission> exported = export.pending();
             BundleWriter.write(bundleFile, today(), exported, (id, part) -> export.openPart(id, part.name()));
@@ -111,7 +119,7 @@ public final class PostgresSubmissionStore implements SubmissionStore {
             }
             return exported.size();
         } catch (JdbiException e) {
-            throw new IOException("the database failed", e);
+            throw unavailable(e);
         }
     }
 
@@ -144,7 +152,11 @@ public final class PostgresSubmissionStore implements SubmissionStore {
     /** Commits a submission whose every chunk is in memory, in the next group. */
     void commitSmall(PostgresDatabase.Small submission) throws IOException {
         requireOpen();
-        groups.commit(submission);
+        try {
+            groups.commit(submission);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("the submission could not be committed", e); // only the database fails there
+        }
     }
 
     private LocalDate today() {

@@ -58,6 +58,15 @@ public final class TestSite implements AutoCloseable {
         return new TestSite(directory, keyFile, data, server);
     }
 
+    /** The site with another submission store than the SQLite one in its data directory. */
+    public static TestSite start(Path directory, RunningServer.StoreOpener store) throws Exception {
+        Path keyFile = TestOffice.certificateFile(directory);
+        Path data = directory.resolve("data");
+        RunningServer server = RunningServer.start(keyFile, null, data, store, "127.0.0.1", 0,
+                new IntakeApp.Settings(Limits.defaults(), 30, Optional.empty()));
+        return new TestSite(directory, keyFile, data, server);
+    }
+
     public URI uri(String pathAndQuery) {
         return URI.create(server.url()).resolve(pathAndQuery);
     }

@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -56,16 +57,30 @@ public final class RunningServer {
         this.url = url;
     }
 
-    /** Checks the office key and the questionnaire first: a server that cannot take testimony safely does not start. */
+    /** Opens the submission store a server uses. */
+    public interface StoreOpener {
+        SubmissionStore open() throws Exception;
+    }
+
+    /** As {@link #start(Path, Path, Path, StoreOpener, String, int, IntakeApp.Settings)} with the SQLite store in dataDirectory. */
     public static RunningServer start(Path keyFile, Path questionnaireFile, Path dataDirectory, String bind, int port,
                                IntakeApp.Settings settings) throws Exception {
+        return start(keyFile, questionnaireFile, dataDirectory, () -> openStore(dataDirectory), bind, port, settings);
+    }
+
+    /** Checks the office key and the questionnaire first: a server that cannot take testimony safely does not start. */
+    public static RunningServer start(Path keyFile, Path questionnaireFile, Path dataDirectory, StoreOpener storeOpener,
+                               String bind, int port, IntakeApp.Settings settings) throws Exception {
         OfficeCertificateFile office = openOfficeKey(keyFile);
         Questionnaire questionnaire = loadQuestionnaire(questionnaireFile);
-        SubmissionStore store = openStore(dataDirectory);
+        SubmissionStore store = storeOpener.open();
         UploadStore uploads = null;
         CaseStore cases = null;
         ScheduledExecutorService caseCleanup = null;
         try {
+            // The SQLite store creates it; beside a PostgreSQL store it holds only the server's own state.
+            Files.createDirectories(dataDirectory, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
             FormToken formToken = FormToken.openOrCreate(dataDirectory);
             uploads = UploadStore.open(dataDirectory.resolve(UPLOADS), SubmissionService.uploadLimits(settings.limits()));
             uploads.scheduleCleanup();
@@ -159,6 +174,19 @@ public final class RunningServer {
             throw new CliException(ExitCode.FILE, "cannot open the data in " + dataDirectory + ": "
                     + e.getMessage(), "only one process may use a data directory at a time: "
                     + "if the intake server runs, stop it first");
+        }
+    }
+
+    /** The store opened to export beside a running server, or a clear refusal when another export has it open. */
+    static SubmissionStore openStoreForExport(Path dataDirectory) throws CliException {
+        if (!Files.isDirectory(dataDirectory)) {
+            throw new CliException(ExitCode.FILE, "the data directory " + dataDirectory + " does not exist");
+        }
+        try {
+            return SubmissionStore.openForExport(dataDirectory);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FILE, "cannot open the data in " + dataDirectory + ": " + e.getMessage(),
+                    "only one export may run at a time");
         }
     }
 

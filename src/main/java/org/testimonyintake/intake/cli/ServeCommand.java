@@ -25,8 +25,12 @@ final class ServeCommand implements Callable<Integer> {
     Path key;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
-            description = "Where submissions are stored, encrypted (default: ${DEFAULT-VALUE}).")
+            description = "Where the server keeps its state, and submissions, encrypted, unless --store names "
+                    + "another place (default: ${DEFAULT-VALUE}).")
     Path data;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address to listen on; the onion service forwards to it (default: ${DEFAULT-VALUE}).")
@@ -64,7 +68,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         IntakeApp.Settings settings = new IntakeApp.Settings(limitOptions.limits(), graceDays,
                 Optional.ofNullable(onionLocation).map(url -> url.endsWith("/") ? url : url + "/"));
-        RunningServer server = RunningServer.start(key, questionnaire, data, bind, port, settings);
+        RunningServer server = RunningServer.start(key, questionnaire, data,
+                () -> storeOptions.open(data, false), bind, port, settings);
         PrintWriter out = spec.commandLine().getOut();
         out.println("intake-server: listening on " + server.url());
         out.println("intake-server: office key " + Fingerprints.grouped(server.certificate().primaryFingerprint()));

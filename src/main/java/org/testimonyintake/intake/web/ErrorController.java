@@ -9,6 +9,7 @@ import org.testimonyintake.intake.i18n.Language;
 import org.testimonyintake.intake.submission.Limits;
 import org.testimonyintake.intake.submission.OfficeCertificateFile.OfficeKeyUnavailable;
 import org.testimonyintake.intake.submission.SubmissionRefused;
+import org.testimonyintake.store.StoreUnavailableException;
 
 /** Localized pages for every refusal and failure, each with its status. */
 final class ErrorController {
@@ -55,6 +56,14 @@ final class ErrorController {
 
     void unavailable(OfficeKeyUnavailable e, Context ctx) {
         problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "problem.unavailable"); // logged once by OfficeCertificateFile
+    }
+
+    /** The database is down or failing over: nothing was acknowledged, and the source can come back. */
+    void storeUnavailable(StoreUnavailableException e, Context ctx) {
+        LOG.warn("a request found the database unreachable ({})", e.getCause() == null ? "-"
+                : e.getCause().getClass().getSimpleName());
+        ctx.header("Retry-After", "60");
+        problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "problem.unavailable");
     }
 
     /** Logs what failed and where, never an exception message: those can quote what a source sent. */

@@ -21,6 +21,7 @@ import org.testimonyintake.intake.submission.SubmissionRefused;
 import org.testimonyintake.intake.submission.SubmissionService;
 import org.testimonyintake.returning.ReturningSources;
 import org.testimonyintake.store.CaseStore;
+import org.testimonyintake.store.StoreUnavailableException;
 import org.testimonyintake.store.SubmissionStore;
 import org.testimonyintake.upload.UploadRefused;
 import org.testimonyintake.upload.UploadStore;
@@ -102,6 +103,7 @@ public final class IntakeApp {
         routes.exception(UploadRefused.class, uploads::refused);
         routes.exception(RequestBrokeOff.class, uploads::brokeOff);
         routes.exception(OfficeKeyUnavailable.class, errors::unavailable);
+        routes.exception(StoreUnavailableException.class, errors::storeUnavailable);
         routes.exception(Exception.class, errors::internal);
         routes.error(404, errors::notFound);
         routes.error(405, errors::methodNotAllowed);
