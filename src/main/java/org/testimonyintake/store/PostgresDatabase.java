@@ -53,7 +53,20 @@ final class PostgresDatabase implements AutoCloseable {
                 FOREIGN KEY (submission_id, name) REFERENCES parts ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
             )""",
             // Ciphertext does not compress: out of line without trying pglz.
-            "ALTER TABLE part_chunks ALTER COLUMN octets SET STORAGE EXTERNAL");
+            "ALTER TABLE part_chunks ALTER COLUMN octets SET STORAGE EXTERNAL", """
+            CREATE TABLE uploads (
+                id         text    NOT NULL PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+                size       bigint  NOT NULL CHECK (size >= 0),
+                last_chunk date    NOT NULL,
+                claimed    boolean NOT NULL
+            )""", """
+            CREATE TABLE upload_chunks (
+                upload_id text    NOT NULL REFERENCES uploads ON DELETE CASCADE,
+                number    integer NOT NULL CHECK (number >= 0),
+                octets    bytea   NOT NULL CHECK (length(octets) <= 1048576),
+                PRIMARY KEY (upload_id, number)
+            )""",
+            "ALTER TABLE upload_chunks ALTER COLUMN octets SET STORAGE EXTERNAL");
 
     /** Settings that would keep times or statements: the store refuses a server that has them on. */
     private static final Map<String, String> REQUIRED_SETTINGS = Map.of(
@@ -362,7 +375,7 @@ final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Reads chunk rows 0, 1, 2... until one is missing. */
-    private static final class ChunkInputStream extends InputStream {
+    static final class ChunkInputStream extends InputStream {
         private final IntFunction<byte[]> chunks;
         private int next;
         private byte[] chunk = new byte[0];
@@ -407,6 +420,11 @@ final class PostgresDatabase implements AutoCloseable {
      */
     void vacuum() {
         jdbi.useHandle(handle -> handle.execute("VACUUM submissions, parts, part_chunks"));
+    }
+
+    /** The pool's Jdbi, for {@link PostgresUploadStore}'s own SQL. */
+    Jdbi jdbi() {
+        return jdbi;
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.List;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testimonyintake.upload.UploadLimits;
+import org.testimonyintake.upload.UploadStore;
 
 /**
  * The store for several intake servers: everything, ciphertext included, in one PostgreSQL database, so that a site
@@ -142,6 +144,12 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         closed = true;
         groups.close();
         database.close();
+    }
+
+    /** The partial uploads (FORMAT.md section 7.1) in the same database, shared by every server on it. */
+    public UploadStore uploads(UploadLimits limits) {
+        requireOpen();
+        return new PostgresUploadStore(database, limits, clock);
     }
 
     PostgresDatabase database() {

@@ -22,7 +22,7 @@ public final class UploadRefused extends Exception {
     private final Reason reason;
     private final long offset;
 
-    UploadRefused(Reason reason, long offset) {
+    public UploadRefused(Reason reason, long offset) {
         super(reason.name());
         this.reason = reason;
         this.offset = offset;

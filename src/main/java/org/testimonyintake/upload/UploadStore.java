@@ -2,118 +2,28 @@ package org.testimonyintake.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.testimonyintake.upload.UploadRefused.Reason;
 
 /**
- * The partial uploads in one directory, each an owner-only file named by its id that only grows.
- *
- * <p>Time: the only time on disk is a date. Each file's modification time is set to the date of its last chunk at
- * 00:00 UTC; the exact time of the last chunk is kept in memory only. An upload idle for {@link #ABANDONED_AFTER} is
- * deleted by {@link #deleteAbandoned}. After a restart the memory is gone: a file dated two or more days back was idle
- * for more than a day and is deleted; any other gets a full day again from the restart.
+ * The partial uploads of browser ciphertext (FORMAT.md section 7.1): each grows chunk by chunk under a random id
+ * until the submission claims it. {@link FileUploadStore} keeps them in one server's directory; with several servers,
+ * the PostgreSQL store keeps them in the database, so that the chunks of one upload may reach different servers.
+ * Only dates are kept, never a finer time.
  */
-public final class UploadStore implements AutoCloseable {
-    public static final Duration ABANDONED_AFTER = Duration.ofDays(1);
-    private static final Logger LOG = LoggerFactory.getLogger(UploadStore.class);
-    private static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
-    /** A retry may arrive while the server still waits on the request the sender gave up on; it is told to retry. */
-    private static final long LOCK_WAIT_MILLIS = 5_000;
-    private static final int BUFFER_SIZE = 64 * 1024;
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final SecureRandom RANDOM = new SecureRandom();
+public interface UploadStore extends AutoCloseable {
+    Duration ABANDONED_AFTER = Duration.ofDays(1);
 
-    private final Path directory;
-    private final UploadLimits limits;
-    private final Clock clock;
-    private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
-    private final AtomicLong totalBytes = new AtomicLong();
-    private ScheduledExecutorService cleanup;
-
-    private static final class Upload {
-        final Path file;
-        final ReentrantLock lock = new ReentrantLock();
-        volatile long size;
-        volatile Instant lastChunk;
-
-        Upload(Path file, long size, Instant lastChunk) {
-            this.file = file;
-            this.size = size;
-            this.lastChunk = lastChunk;
-        }
+    /** The default: the uploads of one server in a directory; see {@link FileUploadStore#open}. */
+    static UploadStore open(Path directory, UploadLimits limits) throws IOException {
+        return FileUploadStore.open(directory, limits);
     }
 
-    private UploadStore(Path directory, UploadLimits limits, Clock clock) {
-        this.directory = directory;
-        this.limits = limits;
-        this.clock = clock;
-    }
+    /** Starts a new, empty upload; returns its id, 32 lower-case hex digits. */
+    String create() throws UploadRefused, IOException;
 
-    /** Opens the directory (created owner-only if missing), deleting what was abandoned while the server was down. */
-    public static UploadStore open(Path directory, UploadLimits limits) throws IOException {
-        return open(directory, limits, Clock.systemUTC());
-    }
-
-    static UploadStore open(Path directory, UploadLimits limits, Clock clock) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-        }
-        Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
-        UploadStore store = new UploadStore(directory, limits, clock);
-        store.adoptExisting();
-        return store;
-    }
-
-    /** Starts a new, empty upload. */
-    public String create() throws UploadRefused, IOException {
-        if (uploads.size() >= limits.maxUploads()) {
-            throw new UploadRefused(Reason.SERVER_FULL, -1);
-        }
-        byte[] bits = new byte[16];
-        RANDOM.nextBytes(bits);
-        String id = HexFormat.of().formatHex(bits);
-        Path file = directory.resolve(id);
-        Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)).close();
-        stamp(file);
-        uploads.put(id, new Upload(file, 0, clock.instant()));
-        return id;
-    }
-
-    /** The acknowledged offset: every octet before it is on disk, and the sender resumes from it. */
-    public long offset(String id) throws UploadRefused {
-        return find(id).size;
-    }
+    /** The acknowledged offset: every octet before it is durable, and the sender resumes from it. */
+    long offset(String id) throws UploadRefused, IOException;
 
     /**
      * Appends a chunk that starts at {@code offset}. A chunk the upload already has, wholly or in part, is skipped
@@ -121,134 +31,35 @@ public final class UploadStore implements AutoCloseable {
      * arrived of it is kept: the sender asks for the offset and resumes.
      *
      * @return the acknowledged offset after the chunk
-     * @throws IOException when reading the chunk fails (the request broke off) or the disk fails
+     * @throws IOException when reading the chunk fails (the request broke off) or the storage fails
      */
-    public long append(String id, long offset, InputStream chunk) throws UploadRefused, IOException {
-        Upload upload = lock(id);
-        try {
-            long size = upload.size;
-            if (offset < 0 || offset > size) {
-                throw new UploadRefused(Reason.WRONG_OFFSET, size);
-            }
-            if (!skipped(chunk, size - offset)) {
-                return size; // the upload already has all of this chunk
-            }
-            try (FileChannel channel = FileChannel.open(upload.file, StandardOpenOption.WRITE)) {
-                channel.position(size);
-                try {
-                    byte[] buffer = new byte[BUFFER_SIZE];
-                    for (int n; (n = chunk.read(buffer)) >= 0; ) {
-                        if (size == 0 && n > 0 && !opensPkesk(buffer[0])) {
-                            throw new UploadRefused(Reason.NOT_CIPHERTEXT, 0);
-                        }
-                        if (size + n > limits.maxUploadBytes()) {
-                            throw new UploadRefused(Reason.TOO_LARGE, size);
-                        }
-                        reserve(n, size);
-                        ByteBuffer written = ByteBuffer.wrap(buffer, 0, n);
-                        while (written.hasRemaining()) {
-                            channel.write(written);
-                        }
-                        size += n;
-                        upload.size = size;
-                    }
-                } finally {
-                    channel.force(false); // what is acknowledged must survive a crash
-                    stamp(upload.file);
-                    upload.lastChunk = clock.instant();
-                }
-            }
-            return size;
-        } finally {
-            upload.lock.unlock();
-        }
-    }
+    long append(String id, long offset, InputStream chunk) throws UploadRefused, IOException;
 
     /**
      * Takes an upload out of the store to read it whole; no chunk can be added afterwards. Closing the result deletes
-     * the file, whatever became of its content.
+     * it, whatever became of its content.
      */
-    public Claimed claim(String id) throws UploadRefused {
-        Upload upload = lock(id);
-        try {
-            uploads.remove(id);
-            return new Claimed(upload.file, upload.size);
-        } finally {
-            upload.lock.unlock();
-        }
-    }
+    Claimed claim(String id) throws UploadRefused, IOException;
 
-    /** A whole upload, taken out of the store. */
-    public final class Claimed implements AutoCloseable {
-        private final Path file;
-        private final long size;
-
-        private Claimed(Path file, long size) {
-            this.file = file;
-            this.size = size;
-        }
-
-        public long size() {
-            return size;
-        }
-
-        public InputStream open() throws IOException {
-            return Files.newInputStream(file);
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                Files.deleteIfExists(file);
-            } finally {
-                totalBytes.addAndGet(-size);
-            }
-        }
-    }
-
-    /** Deletes every upload that received no chunk for {@link #ABANDONED_AFTER}; returns how many. */
-    public int deleteAbandoned() {
-        Instant cutoff = clock.instant().minus(ABANDONED_AFTER);
-        int deleted = 0;
-        for (Map.Entry<String, Upload> entry : uploads.entrySet()) {
-            Upload upload = entry.getValue();
-            if (upload.lastChunk.isAfter(cutoff) || !upload.lock.tryLock()) {
-                continue;
-            }
-            try {
-                if (uploads.remove(entry.getKey(), upload)) {
-                    Files.deleteIfExists(upload.file);
-                    totalBytes.addAndGet(-upload.size);
-                    deleted++;
-                }
-            } catch (IOException e) {
-                LOG.warn("an abandoned upload could not be deleted ({})", e.getClass().getSimpleName());
-            } finally {
-                upload.lock.unlock();
-            }
-        }
-        return deleted;
-    }
+    /** Deletes the uploads that received no chunk for {@link #ABANDONED_AFTER} or longer; returns how many. */
+    int deleteAbandoned() throws IOException;
 
     /** Runs {@link #deleteAbandoned} every hour on a daemon thread until {@link #close}. */
-    public synchronized void scheduleCleanup() {
-        if (cleanup == null) {
-            cleanup = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "abandoned-upload-cleanup");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long every = CLEANUP_INTERVAL.toMillis();
-            cleanup.scheduleAtFixedRate(this::deleteAbandoned, every, every, TimeUnit.MILLISECONDS);
-        }
-    }
+    void scheduleCleanup();
 
-    /** Stops the cleanup; partial uploads stay on disk for the next start. */
+    /** Stops the cleanup; partial uploads stay for the next start. */
     @Override
-    public synchronized void close() {
-        if (cleanup != null) {
-            cleanup.shutdownNow();
-        }
+    void close();
+
+    /** A whole upload, taken out of the store. */
+    interface Claimed extends AutoCloseable {
+        long size();
+
+        InputStream open() throws IOException;
+
+        /** Deletes the upload. */
+        @Override
+        void close() throws IOException;
     }
 
     /** RFC 9580 section 4.2: a PKESK (tag 1) header is 0xC1 in the OpenPGP format, 0x84 to 0x87 in the legacy one. */
@@ -257,7 +68,8 @@ public final class UploadStore implements AutoCloseable {
         return octet == 0xC1 || (octet & 0xFC) == 0x84;
     }
 
-    private static boolean skipped(InputStream chunk, long overlap) throws IOException {
+    /** Skips what an upload already has of a repeated chunk; false if the chunk ends within it. */
+    static boolean skipped(InputStream chunk, long overlap) throws IOException {
         for (long left = overlap; left > 0; ) {
             long n = chunk.skip(left);
             if (n <= 0) {
@@ -269,74 +81,5 @@ public final class UploadStore implements AutoCloseable {
             left -= n;
         }
         return true;
-    }
-
-    private Upload find(String id) throws UploadRefused {
-        Upload upload = id == null ? null : uploads.get(id);
-        if (upload == null) {
-            throw new UploadRefused(Reason.UNKNOWN_UPLOAD, -1);
-        }
-        return upload;
-    }
-
-    private Upload lock(String id) throws UploadRefused {
-        Upload upload = find(id);
-        try {
-            if (!upload.lock.tryLock(LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw new UploadRefused(Reason.BUSY, upload.size);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UploadRefused(Reason.BUSY, upload.size);
-        }
-        if (uploads.get(id) != upload) { // claimed or deleted while we waited
-            upload.lock.unlock();
-            throw new UploadRefused(Reason.UNKNOWN_UPLOAD, -1);
-        }
-        return upload;
-    }
-
-    private void reserve(long bytes, long offset) throws UploadRefused {
-        if (totalBytes.addAndGet(bytes) > limits.maxTotalBytes()) {
-            totalBytes.addAndGet(-bytes);
-            throw new UploadRefused(Reason.SERVER_FULL, offset);
-        }
-    }
-
-    private void adoptExisting() throws IOException {
-        LocalDate stillFresh = today().minusDays(1);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (!ID.matcher(name).matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    continue; // not ours
-                }
-                LocalDate lastChunk = LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneOffset.UTC);
-                if (lastChunk.isBefore(stillFresh)) {
-                    delete(file);
-                } else {
-                    long size = Files.size(file);
-                    totalBytes.addAndGet(size);
-                    uploads.put(name, new Upload(file, size, clock.instant()));
-                }
-            }
-        }
-    }
-
-    private static void delete(Path file) throws IOException {
-        try {
-            Files.delete(file);
-        } catch (NoSuchFileException alreadyGone) {
-            // nothing to do
-        }
-    }
-
-    /** The modification time becomes today's date at 00:00 UTC: no time finer than a date is stored. */
-    private void stamp(Path file) throws IOException {
-        Files.setLastModifiedTime(file, FileTime.from(today().atStartOfDay(ZoneOffset.UTC).toInstant()));
-    }
-
-    private LocalDate today() {
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 }

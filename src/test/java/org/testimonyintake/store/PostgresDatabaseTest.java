@@ -116,6 +116,13 @@ class PostgresDatabaseTest {
                         submissions.id text
                         submissions.received date
                         submissions.subkey text
+                        upload_chunks.number integer
+                        upload_chunks.octets bytea
+                        upload_chunks.upload_id text
+                        uploads.claimed boolean
+                        uploads.id text
+                        uploads.last_chunk date
+                        uploads.size bigint
                         """, columns.toString());
             }
         }

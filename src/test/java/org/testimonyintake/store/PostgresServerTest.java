@@ -10,6 +10,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.testimonyintake.format.MessageEncryptor;
+import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.intake.TestOffice;
+import org.testimonyintake.intake.submission.SubmissionService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +73,64 @@ class PostgresServerTest {
         try (ZipFile zip = new ZipFile(bundle.toFile())) {
             assertTrue(zip.getEntry(id + "/testimony.json.pgp") != null);
         }
+    }
+
+    @Test
+    void aResumableUploadWhoseChunksAlternateBetweenTwoServersIsStoredWhole(@TempDir Path directory)
+            throws Exception {
+        Path first = Files.createDirectory(directory.resolve("first"));
+        Path second = Files.createDirectory(directory.resolve("second"));
+        byte[] ciphertext;
+        try (TestSite one = TestSite.start(first, this::openStore)) {
+            // Every backend has the same form-token key (deploy/README.md): a form from one is taken by the other.
+            Files.createDirectories(second.resolve("data"));
+            Files.copy(one.dataDirectory.resolve("form-token.key"), second.resolve("data/form-token.key"));
+            try (TestSite two = TestSite.start(second, this::openStore)) {
+                byte[] document = new TestimonyDocument("en", "browser",
+                        List.of(TestimonyDocument.Answer.text("testimony", null, "across two servers")), List.of())
+                        .toJson();
+                ciphertext = MessageEncryptor.encrypt(TestOffice.key().certificate(), document);
+                String token = one.formToken();
+                String created = two.send("POST", "/api/uploads", HttpRequest.BodyPublishers.ofString(
+                        "form-token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
+                        "Content-Type", "application/x-www-form-urlencoded").body();
+                String id = created.replaceAll(".*\"id\":\"([0-9a-f]+)\".*", "$1");
+                int chunk = ciphertext.length / 4 + 1;
+                TestSite[] servers = {one, two};
+                for (int offset = 0, n = 0; offset < ciphertext.length; offset += chunk, n++) {
+                    TestSite server = servers[n % 2];
+                    byte[] piece = Arrays.copyOfRange(ciphertext, offset, Math.min(ciphertext.length, offset + chunk));
+                    HttpResponse<String> appended = server.send("POST", "/api/uploads/" + id + "?offset=" + offset,
+                            HttpRequest.BodyPublishers.ofByteArray(piece), "Content-Type", "application/octet-stream");
+                    assertEquals(200, appended.statusCode(), appended.body());
+                    HttpResponse<String> resumed = servers[(n + 1) % 2].get("/api/uploads/" + id);
+                    assertEquals("{\"offset\":" + (offset + piece.length) + "}", resumed.body(),
+                            "the other server knows the offset");
+                }
+                HttpResponse<String> stored = one.post("/api/submissions/uploaded", new TestSite.Multipart()
+                        .field(SubmissionService.FORM_TOKEN_FIELD, token).field("testimony", id));
+                assertEquals(200, stored.statusCode(), stored.body());
+                assertEquals(404, two.get("/api/uploads/" + id).statusCode(), "claimed and deleted");
+            }
+        }
+        Path bundle = directory.resolve("bundle.zip");
+        try (SubmissionStore store = openStore()) {
+            store.exportBundle(bundle, true);
+        }
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            List<byte[]> testimonies = new ArrayList<>();
+            for (var entry : zip.stream().filter(e -> e.getName().endsWith("/testimony.json.pgp")).toList()) {
+                try (var in = zip.getInputStream(entry)) {
+                    testimonies.add(in.readAllBytes());
+                }
+            }
+            assertTrue(testimonies.stream().anyMatch(stored -> Arrays.equals(ciphertext, stored)),
+                    "the ciphertext exactly as sent, chunks from both servers in order");
+        }
+    }
+
+    private SubmissionStore openStore() throws IOException {
+        return PostgresSubmissionStore.open(cluster.primary().jdbcUrl(), PostgresCluster.USER, cluster.password(), 4);
     }
 
     private record Cli(int exitCode, String out, String err) {

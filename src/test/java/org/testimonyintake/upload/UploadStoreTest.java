@@ -185,7 +185,7 @@ class UploadStoreTest {
     }
 
     private UploadStore open() throws IOException {
-        return UploadStore.open(temporary.resolve("uploads"), LIMITS, clock);
+        return FileUploadStore.open(temporary.resolve("uploads"), LIMITS, clock);
     }
 
     private static byte[] readClaimed(UploadStore store, String id) throws Exception {

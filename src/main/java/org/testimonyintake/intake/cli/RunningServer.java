@@ -30,7 +30,9 @@ import org.testimonyintake.returning.InstallationSalt;
 import org.testimonyintake.returning.ReceiptChecks;
 import org.testimonyintake.returning.ReturningSources;
 import org.testimonyintake.store.CaseStore;
+import org.testimonyintake.store.PostgresSubmissionStore;
 import org.testimonyintake.store.SubmissionStore;
+import org.testimonyintake.upload.UploadLimits;
 import org.testimonyintake.upload.UploadStore;
 
 /** The intake site started from the command line, with everything it opened; {@code serve} and {@code demo} use it. */
@@ -82,7 +84,10 @@ public final class RunningServer {
             Files.createDirectories(dataDirectory, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
             FormToken formToken = FormToken.openOrCreate(dataDirectory);
-            uploads = UploadStore.open(dataDirectory.resolve(UPLOADS), SubmissionService.uploadLimits(settings.limits()));
+            UploadLimits uploadLimits = SubmissionService.uploadLimits(settings.limits());
+            // On PostgreSQL the uploads live in the database too: the chunks of one upload may reach any server.
+            uploads = store instanceof PostgresSubmissionStore shared ? shared.uploads(uploadLimits)
+                    : UploadStore.open(dataDirectory.resolve(UPLOADS), uploadLimits);
             uploads.scheduleCleanup();
             cases = CaseStore.open(dataDirectory, Clock.systemUTC());
             caseCleanup = scheduleCaseCleanup(cases);
