@@ -12,9 +12,14 @@
 #   --onion-location       have the server send Onion-Location with this onion address, for an organization whose
 #                          clearnet mirror passes requests through to this server
 #   --dry-run              print what would be done and change nothing (needs no root)
+#   --backend URL --store-password-file FILE --frontend-address ONION
+#                          one of several backends (deploy/README.md section 7): store into PostgreSQL at URL,
+#                          postgresql://IP:PORT[,IP:PORT]/DB?user=NAME[&targetServerType=primary], with the password
+#                          from FILE, and serve as an Onionbalance instance of the frontend's ONION address
 set -euo pipefail
 
 jar='' cert='' auth_key='' port=8080 onion_location=false dry_run=false
+store_url='' store_password='' frontend=''
 readonly template_dir=${TESTIMONY_INTAKE_DEPLOY_DIR:-$(cd "$(dirname "$0")" && pwd)}
 readonly app_dir=/opt/testimony-intake
 readonly etc_dir=/etc/testimony-intake
@@ -28,7 +33,7 @@ source "$template_dir/class-data-archive.sh"
 
 say() { printf 'install: %s\n' "$*"; }
 die() { printf 'install: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '6,15s/^# \{0,1\}//p' "$0"; exit 2; }
+usage() { sed -n '6,19s/^# \{0,1\}//p' "$0"; exit 2; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -38,6 +43,9 @@ while [ $# -gt 0 ]; do
     --port) port=${2:?}; shift 2 ;;
     --onion-location) onion_location=true; shift ;;
     --dry-run) dry_run=true; shift ;;
+    --backend) store_url=${2:?}; shift 2 ;;
+    --store-password-file) store_password=${2:?}; shift 2 ;;
+    --frontend-address) frontend=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     *) printf 'install: unknown option %s\n' "$1" >&2; usage ;;
   esac
@@ -49,6 +57,20 @@ fi
 [ -f "$jar" ] || die "no jar at $jar"
 if [ ! -f "$cert" ] || [ ! -r "$cert" ]; then die "cannot read a certificate at $cert"; fi
 if ! [[ $port =~ ^[0-9]+$ ]] || [ "$port" -lt 1024 ] || [ "$port" -gt 65535 ]; then die "--port must be 1024-65535"; fi
+database_ips=
+if [ -n "$store_url" ]; then
+  [[ $store_url =~ ^postgresql://([0-9.:,]+)/[A-Za-z0-9_]+\?(.*&)?user=[A-Za-z0-9_]+(&.*)?$ ]] \
+    || die "--backend must be postgresql://IP:PORT[,IP:PORT]/DATABASE?user=NAME (IP addresses: the unit's firewall allows only those)"
+  [[ $store_url =~ [?\&]password= ]] && die "--backend must not carry the password: give it in --store-password-file"
+  [[ $store_url =~ [%\|\\] ]] && die "--backend holds a character the service file cannot carry"
+  [ -f "$store_password" ] && [ -r "$store_password" ] || die "--backend needs --store-password-file FILE"
+  [[ $frontend =~ ^[a-z2-7]{56}\.onion$ ]] || die "--backend needs --frontend-address, the frontend's onion address"
+  hosts=${store_url#postgresql://}
+  hosts=${hosts%%/*}
+  for host in ${hosts//,/ }; do database_ips+=" ${host%%:*}"; done
+elif [ -n "$store_password" ] || [ -n "$frontend" ]; then
+  die "--store-password-file and --frontend-address go with --backend"
+fi
 $dry_run || [ "$(id -u)" = 0 ] || die "run as root (or with --dry-run to see the plan)"
 
 # Every change goes through run or put, which only print in a dry run.
@@ -144,13 +166,27 @@ run install -d -m 0750 -o root -g intake "$etc_dir"
 changed=false
 put_copy "$cert" "$etc_dir/office.asc" 0640 root:intake
 cert_changed=$changed
+store_changed=false
+if [ -n "$store_url" ]; then
+  changed=false
+  put_copy "$store_password" "$etc_dir/store-password" 0640 root:intake
+  store_changed=$changed
+fi
 
 # --- tor -------------------------------------------------------------------------------------------------------------
 changed=false
 if [ -f /etc/tor/torrc ] && ! grep -q '^## Testimony Intake' /etc/tor/torrc && [ ! -e /etc/tor/torrc.before-testimony-intake ]; then
   run cp -p /etc/tor/torrc /etc/tor/torrc.before-testimony-intake
 fi
-put /etc/tor/torrc 0644 root:root < <(sed -e "s|@DATA@|$tor_data|g; s|@PORT@|$port|g" "$template_dir/torrc")
+onionbalance_instance=
+if [ -n "$store_url" ]; then onionbalance_instance='/^HiddenServicePort 80 /a HiddenServiceOnionbalanceInstance 1'; fi
+put /etc/tor/torrc 0644 root:root \
+  < <(sed -e "s|@DATA@|$tor_data|g; s|@PORT@|$port|g" -e "$onionbalance_instance" "$template_dir/torrc")
+if [ -n "$store_url" ]; then
+  # The frontend (Onionbalance) publishes this backend's introduction points under its own address.
+  run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/testimony-intake"
+  put "$tor_data/testimony-intake/ob_config" 0600 debian-tor:debian-tor <<< "MasterOnionAddress $frontend"
+fi
 # Without a key in authorized_clients the admin service would be open to anyone who learns its address: the key is
 # written before tor reads the new torrc.
 run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/admin-ssh" "$tor_data/admin-ssh/authorized_clients"
@@ -195,13 +231,17 @@ fi
 
 server_args=
 if $onion_location; then server_args="--onion-location http://${onion:-ONION-ADDRESS.onion}/"; fi
+if [ -n "$store_url" ]; then
+  server_args="${server_args:+$server_args }--store ${store_url//&/\\&} --store-password-file $etc_dir/store-password"
+fi
 changed=false
 put "$unit" 0644 root:root \
-  < <(sed -e "s|@PORT@|$port|g; s|@SERVER_ARGS@|$server_args|g; s| *$||" "$template_dir/intake-server.service")
+  < <(sed -e "s|@PORT@|$port|g; s|@SERVER_ARGS@|$server_args|g; s| *$||" \
+        -e "s|^IPAddressAllow=localhost\$|IPAddressAllow=localhost$database_ips|" "$template_dir/intake-server.service")
 unit_changed=$changed
 run systemctl daemon-reload
 run systemctl enable intake-server
-if $unit_changed || $jar_changed || ! systemctl is-active --quiet intake-server 2>/dev/null; then
+if $unit_changed || $jar_changed || $store_changed || ! systemctl is-active --quiet intake-server 2>/dev/null; then
   run systemctl restart intake-server
 elif $cert_changed; then
   run systemctl reload intake-server

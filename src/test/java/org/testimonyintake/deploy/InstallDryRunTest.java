@@ -92,6 +92,33 @@ class InstallDryRunTest {
     }
 
     @Test
+    void aBackendStoresIntoPostgresqlAndServesAsAnOnionbalanceInstance() throws Exception {
+        Path password = Files.writeString(dir.resolve("store-password"), "TEST-ONLY database password\n");
+        String frontend = "a".repeat(56) + ".onion";
+        String url = "postgresql://10.0.0.5:5432,10.0.0.6:5432/intake?user=intake&targetServerType=primary";
+        String plan = install("--dry-run", "--jar", jar.toString(), "--cert", publicCert.toString(),
+                "--admin-auth-key", AUTH_KEY, "--backend", url, "--store-password-file", password.toString(),
+                "--frontend-address", frontend).requireSuccess().output();
+        assertTrue(plan.contains(" --port 8080 --store " + url
+                + " --store-password-file /etc/testimony-intake/store-password\n"), plan);
+        assertTrue(plan.contains("install -m 0640 -o root -g intake " + password
+                + " /etc/testimony-intake/store-password"), plan);
+        assertTrue(plan.contains("    | IPAddressAllow=localhost 10.0.0.5 10.0.0.6\n"), plan);
+        assertTrue(plan.contains("    | HiddenServicePort 80 127.0.0.1:8080\n    | HiddenServiceOnionbalanceInstance 1\n"),
+                plan);
+        assertTrue(plan.contains("    | MasterOnionAddress " + frontend + "\n"), plan);
+
+        Command.Outcome withPassword = install("--dry-run", "--jar", jar.toString(), "--cert", publicCert.toString(),
+                "--admin-auth-key", AUTH_KEY, "--backend", url + "&password=secret", "--store-password-file",
+                password.toString(), "--frontend-address", frontend);
+        assertTrue(withPassword.output().contains("must not carry the password"), withPassword.output());
+        Command.Outcome byName = install("--dry-run", "--jar", jar.toString(), "--cert", publicCert.toString(),
+                "--admin-auth-key", AUTH_KEY, "--backend", "postgresql://db.example:5432/intake?user=intake",
+                "--store-password-file", password.toString(), "--frontend-address", frontend);
+        assertTrue(byName.output().contains("IP addresses"), byName.output());
+    }
+
+    @Test
     void refusesAnArmoredSecretKey() throws Exception {
         Path secret = Files.copy(VECTORS.resolve("TEST-ONLY-office-key.sec.asc"), dir.resolve("office.sec.asc"));
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
