@@ -63,7 +63,7 @@ if [ -n "$store_url" ]; then
     || die "--backend must be postgresql://IP:PORT[,IP:PORT]/DATABASE?user=NAME (IP addresses: the unit's firewall allows only those)"
   [[ $store_url =~ [?\&]password= ]] && die "--backend must not carry the password: give it in --store-password-file"
   [[ $store_url =~ [%\|\\] ]] && die "--backend holds a character the service file cannot carry"
-  [ -f "$store_password" ] && [ -r "$store_password" ] || die "--backend needs --store-password-file FILE"
+  if [ ! -f "$store_password" ] || [ ! -r "$store_password" ]; then die "--backend needs --store-password-file FILE"; fi
   [[ $frontend =~ ^[a-z2-7]{56}\.onion$ ]] || die "--backend needs --frontend-address, the frontend's onion address"
   hosts=${store_url#postgresql://}
   hosts=${hosts%%/*}
