@@ -32,15 +32,27 @@ public final class TestSite implements AutoCloseable {
     public final Path directory;
     public final Path keyFile;
     public final Path dataDirectory;
+    /** Null for a site served by another process, which {@link #close} leaves alone. */
     private final RunningServer server;
+    private final String url;
     private final HttpClient client = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
 
     private TestSite(Path directory, Path keyFile, Path dataDirectory, RunningServer server) {
+        this(directory, keyFile, dataDirectory, server, server.url());
+    }
+
+    private TestSite(Path directory, Path keyFile, Path dataDirectory, RunningServer server, String url) {
         this.directory = directory;
         this.keyFile = keyFile;
         this.dataDirectory = dataDirectory;
         this.server = server;
+        this.url = url;
+    }
+
+    /** A client for a site that another process serves at url (e.g. a {@code serve} child process). */
+    public static TestSite servedBy(String url, Path directory, Path keyFile, Path dataDirectory) {
+        return new TestSite(directory, keyFile, dataDirectory, null, url);
     }
 
     public static TestSite start(Path directory) throws Exception {
@@ -68,7 +80,7 @@ public final class TestSite implements AutoCloseable {
     }
 
     public URI uri(String pathAndQuery) {
-        return URI.create(server.url()).resolve(pathAndQuery);
+        return URI.create(url).resolve(pathAndQuery);
     }
 
     public HttpResponse<String> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
@@ -119,7 +131,9 @@ public final class TestSite implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        if (server != null) {
+            server.stop();
+        }
     }
 
     /** A multipart/form-data body as a browser sends it. */
