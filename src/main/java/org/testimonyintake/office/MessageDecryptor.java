@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
@@ -29,7 +28,7 @@ import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.PublicKeyDataDecryptorFactory;
-import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.office.DecryptionException.Reason;
 
@@ -41,8 +40,6 @@ import org.testimonyintake.office.DecryptionException.Reason;
  * browsers send to a compat key) is decrypted by {@link SeipdV1DecryptingStream}, everything else by Bouncy Castle.
  */
 public final class MessageDecryptor {
-    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
-
     private final UnlockedOfficeKey key;
 
     public MessageDecryptor(UnlockedOfficeKey key) {
@@ -245,10 +242,12 @@ public final class MessageDecryptor {
         throw new DecryptionException(Reason.NOT_FOR_THIS_KEY);
     }
 
-    /** Session keys are unwrapped by BC; what is not AES SEIPDv1 (SEIPDv2 OCB, older ciphers) BC decrypts too. */
+    /**
+     * Session keys are unwrapped by BC; what is not AES SEIPDv1 (SEIPDv2 OCB, older ciphers) BC decrypts too. BC's
+     * lightweight classes, not its JCA provider: registering the provider costs a tenth of a second at every start.
+     */
     private static PublicKeyDataDecryptorFactory decryptorFactory(PGPPrivateKey privateKey) {
-        return new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BOUNCY_CASTLE).setContentProvider(BOUNCY_CASTLE)
-                .build(privateKey);
+        return new BcPublicKeyDataDecryptorFactory(privateKey);
     }
 
     /** Reads the decrypted packets: optional compression and signatures around exactly one literal data packet. */
