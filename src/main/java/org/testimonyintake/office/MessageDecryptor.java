@@ -73,14 +73,32 @@ public final class MessageDecryptor {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString());
         }
-        Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".decrypting-", ".partial");
+        Path temporary = decryptToTemporary(message, target.toAbsolutePath().getParent(), maxPlaintextBytes);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Decrypts {@code message} into a new hidden owner-only temporary file in {@code folder} and returns it once the
+     * whole message verified, for the caller to move into place; on any failure the file is deleted.
+     */
+    Path decryptToTemporary(InputStream message, Path folder, long maxPlaintextBytes)
+            throws DecryptionException, IOException {
+        Path temporary = Files.createTempFile(folder, ".decrypting-", ".partial");
+        boolean verified = false;
         try {
             try (OutputStream plaintext = Files.newOutputStream(temporary)) {
                 decrypt(message, plaintext, maxPlaintextBytes);
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            verified = true;
+            return temporary;
         } finally {
-            Files.deleteIfExists(temporary);
+            if (!verified) {
+                Files.deleteIfExists(temporary);
+            }
         }
     }
 
