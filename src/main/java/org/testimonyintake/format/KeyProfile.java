@@ -32,8 +32,6 @@ public enum KeyProfile {
     /** The iterated-salted S2K count byte; 0xff is the largest count (65,011,712 bytes hashed). */
     private static final int MAX_S2K_COUNT = 0xff;
 
-    private static final OpenPGPImplementation IMPLEMENTATION = new BcOpenPGPImplementation();
-
     private final int keyVersion;
 
     KeyProfile(int keyVersion) {
@@ -51,9 +49,9 @@ public enum KeyProfile {
     /** The same with another secret-key protection, for keys whose passphrase is itself a 256-bit key. */
     public OpenPGPKey generate(String userId, char[] passphrase, Date creationTime, PBESecretKeyEncryptorFactory protection)
             throws PGPException {
-        OpenPGPKeyGenerator generator = new OpenPGPKeyGenerator(IMPLEMENTATION, keyVersion,
-                IMPLEMENTATION.pgpKeyPairGeneratorProvider(), IMPLEMENTATION.pgpDigestCalculatorProvider(),
-                protection, IMPLEMENTATION.keyFingerPrintCalculator(), creationTime);
+        OpenPGPKeyGenerator generator = new OpenPGPKeyGenerator(implementation(), keyVersion,
+                implementation().pgpKeyPairGeneratorProvider(), implementation().pgpDigestCalculatorProvider(),
+                protection, implementation().keyFingerPrintCalculator(), creationTime);
         return generator
                 .withPrimaryKey(this == COMPAT ? g -> g.generateLegacyEd25519KeyPair() : g -> g.generateEd25519KeyPair(),
                         preferences())
@@ -64,20 +62,38 @@ public enum KeyProfile {
 
     /** A fresh encryption key pair of this profile, for key generation and for rotation. */
     public PGPKeyPair newEncryptionKeyPair(Date creationTime) throws PGPException {
-        var generator = IMPLEMENTATION.pgpKeyPairGeneratorProvider().get(keyVersion, creationTime);
+        var generator = implementation().pgpKeyPairGeneratorProvider().get(keyVersion, creationTime);
         PGPKeyPair keyPair = this == COMPAT ? generator.generateLegacyX25519KeyPair() : generator.generateX25519KeyPair();
-        return keyPair.asSubkey(IMPLEMENTATION.keyFingerPrintCalculator());
+        return keyPair.asSubkey(implementation().keyFingerPrintCalculator());
     }
 
     /** How a secret key of this profile is protected with its passphrase. */
     public PBESecretKeyEncryptorFactory secretKeyProtection() throws PGPException {
         return this == COMPAT
-                ? IMPLEMENTATION.pbeSecretKeyEncryptorFactory(false, SymmetricKeyAlgorithmTags.AES_256, MAX_S2K_COUNT)
-                : IMPLEMENTATION.pbeSecretKeyEncryptorFactory(true);
+                ? implementation().pbeSecretKeyEncryptorFactory(false, SymmetricKeyAlgorithmTags.AES_256, MAX_S2K_COUNT)
+                : implementation().pbeSecretKeyEncryptorFactory(true);
     }
 
     public static OpenPGPImplementation implementation() {
-        return IMPLEMENTATION;
+        return Implementation.INSTANCE;
+    }
+
+    /**
+     * Builds the implementation on a thread of its own, for a tool's start: BC's default policy parses its dates with
+     * a time-zone-aware SimpleDateFormat, which loads every zone name (about 0.2 s), and the other core can do that
+     * while the command line is parsed.
+     */
+    public static void prepareInBackground() {
+        Thread preparation = new Thread(KeyProfile::implementation, "openpgp-implementation");
+        preparation.setDaemon(true);
+        preparation.start();
+    }
+
+    /**
+     * Lazy, so that a command line naming a profile (picocli lists an enum's constants) does not build BC's policy.
+     */
+    private static final class Implementation {
+        static final OpenPGPImplementation INSTANCE = new BcOpenPGPImplementation();
     }
 
     /** Self-signature parameters; BC's Callback has only a default method, hence the anonymous class. */

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
@@ -29,7 +28,7 @@ import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.PublicKeyDataDecryptorFactory;
-import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.office.DecryptionException.Reason;
 
@@ -41,7 +40,7 @@ import org.testimonyintake.office.DecryptionException.Reason;
  * browsers send to a compat key) is decrypted by {@link SeipdV1DecryptingStream}, everything else by Bouncy Castle.
  */
 public final class MessageDecryptor {
-    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
     private final UnlockedOfficeKey key;
 
@@ -74,14 +73,32 @@ public final class MessageDecryptor {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString());
         }
-        Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".decrypting-", ".partial");
+        Path temporary = decryptToTemporary(message, target.toAbsolutePath().getParent(), maxPlaintextBytes);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Decrypts {@code message} into a new hidden owner-only temporary file in {@code folder} and returns it once the
+     * whole message verified, for the caller to move into place; on any failure the file is deleted.
+     */
+    Path decryptToTemporary(InputStream message, Path folder, long maxPlaintextBytes)
+            throws DecryptionException, IOException {
+        Path temporary = Files.createTempFile(folder, ".decrypting-", ".partial");
+        boolean verified = false;
         try {
             try (OutputStream plaintext = Files.newOutputStream(temporary)) {
                 decrypt(message, plaintext, maxPlaintextBytes);
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            verified = true;
+            return temporary;
         } finally {
-            Files.deleteIfExists(temporary);
+            if (!verified) {
+                Files.deleteIfExists(temporary);
+            }
         }
     }
 
@@ -108,19 +125,25 @@ public final class MessageDecryptor {
             InputStream clear = fast ? new SeipdV1DecryptingStream(recipient.data().getInputStream(), sessionKey.getKey())
                     : recipient.data().getDataStream(recipient.decryptor());
             try {
-                copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
-                        new PlaintextOutput(plaintext, maxPlaintextBytes));
-            } catch (DecryptionException wrongPackets) {
-                // Damage comes first: a truncated message also looks like broken packets.
-                if (fast) {
-                    clear.transferTo(OutputStream.nullOutputStream());
+                try {
+                    copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
+                            new PlaintextOutput(plaintext, maxPlaintextBytes));
+                } catch (DecryptionException wrongPackets) {
+                    // Damage comes first: a truncated message also looks like broken packets.
+                    if (fast) {
+                        clear.transferTo(OutputStream.nullOutputStream());
+                    }
+                    throw wrongPackets;
                 }
-                throw wrongPackets;
-            }
-            // The fast stream ends only after its MDC matched; Bouncy Castle's is checked here.
-            boolean intact = fast ? clear.read() == -1 : recipient.data().verify();
-            if (!intact) {
-                throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+                // The fast stream ends only after its MDC matched; Bouncy Castle's is checked here.
+                boolean intact = fast ? clear.read() == -1 : recipient.data().verify();
+                if (!intact) {
+                    throw new DecryptionException(Reason.INTEGRITY_FAILURE);
+                }
+            } finally {
+                if (fast) {
+                    clear.close(); // stops its decrypt-ahead thread; BC's stream would close the message under us
+                }
             }
             // Bytes after the encrypted data are outside the integrity check: gpg and sq refuse them too.
             if (packets.nextObject() != null) {
@@ -245,10 +268,12 @@ public final class MessageDecryptor {
         throw new DecryptionException(Reason.NOT_FOR_THIS_KEY);
     }
 
-    /** Session keys are unwrapped by BC; what is not AES SEIPDv1 (SEIPDv2 OCB, older ciphers) BC decrypts too. */
+    /**
+     * Session keys are unwrapped by BC; what is not AES SEIPDv1 (SEIPDv2 OCB, older ciphers) BC decrypts too. BC's
+     * lightweight classes, not its JCA provider: registering the provider costs a tenth of a second at every start.
+     */
     private static PublicKeyDataDecryptorFactory decryptorFactory(PGPPrivateKey privateKey) {
-        return new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BOUNCY_CASTLE).setContentProvider(BOUNCY_CASTLE)
-                .build(privateKey);
+        return new BcPublicKeyDataDecryptorFactory(privateKey);
     }
 
     /** Reads the decrypted packets: optional compression and signatures around exactly one literal data packet. */
@@ -263,13 +288,21 @@ public final class MessageDecryptor {
                 if (literals > 1) {
                     throw new DecryptionException(Reason.NOT_ONE_LITERAL);
                 }
-                literal.getDataStream().transferTo(plaintext);
+                copy(literal.getDataStream(), plaintext);
             } else if (!(next instanceof PGPOnePassSignatureList || next instanceof PGPSignatureList || next instanceof PGPMarker)) {
                 throw new DecryptionException(Reason.NOT_ONE_LITERAL);
             }
         }
         if (literals != 1) {
             throw new DecryptionException(Reason.NOT_ONE_LITERAL);
+        }
+    }
+
+    /** InputStream.transferTo's 8 KiB buffer costs a call down the packet streams per 8 KiB of a video. */
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER_BYTES];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            out.write(buffer, 0, n);
         }
     }
 }

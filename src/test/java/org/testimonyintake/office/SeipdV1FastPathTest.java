@@ -37,8 +37,12 @@ import org.testimonyintake.interop.GnuPG;
 class SeipdV1FastPathTest {
     private static final char[] PASSPHRASE = "test only: fast path passphrase".toCharArray();
     private static final int CHUNK = 256 * 1024;
-    private static final int[] SIZES = {0, 1, 2, 3, 15, 16, 17, 18, 19, 21, 22, 23, 31, 32, 33, 255, 8192, CHUNK - 41,
-        CHUNK - 22, CHUNK - 18, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 22, 3 * CHUNK + 7};
+    /** Decrypted on the caller's thread before the decrypt-ahead thread takes over. */
+    private static final int FIRST_CHUNK = 16 * 1024;
+    private static final int[] SIZES = {0, 1, 2, 3, 15, 16, 17, 18, 19, 21, 22, 23, 31, 32, 33, 255, 8192,
+        FIRST_CHUNK - 41, FIRST_CHUNK - 22, FIRST_CHUNK - 18, FIRST_CHUNK - 1, FIRST_CHUNK, FIRST_CHUNK + 1,
+        FIRST_CHUNK + CHUNK - 22, FIRST_CHUNK + CHUNK, CHUNK - 41, CHUNK - 22, CHUNK - 18, CHUNK - 1, CHUNK, CHUNK + 1,
+        CHUNK + 22, 3 * CHUNK + 7, 9 * CHUNK + 5};
 
     @TempDir
     static Path dir;
@@ -133,6 +137,47 @@ class SeipdV1FastPathTest {
         ByteArrayOutputStream released = new ByteArrayOutputStream();
         assertThrows(DecryptionException.class, () -> decryptor.decrypt(new ByteArrayInputStream(message), released));
         assertTrue(released.size() <= 100, "nothing of the prefix or the MDC packet is released");
+    }
+
+    /**
+     * A video-sized message with one bit flipped near its end: the decrypt-ahead thread has long run ahead, yet no
+     * file appears, no temporary file stays, and the thread is gone.
+     */
+    @Test
+    void aTamperedLargeMessageLeavesNoFileAndNoThread() throws Exception {
+        byte[] message = MessageEncryptor.encrypt(office, random(24 * CHUNK + 3, 24));
+        for (int position : new int[] {message.length - 30, message.length / 2}) {
+            byte[] tampered = message.clone();
+            tampered[position] ^= 4;
+            Path folder = Files.createDirectories(dir.resolve("tampered-" + position));
+            Path target = folder.resolve("video.mp4");
+            DecryptionException refused = assertThrows(DecryptionException.class,
+                    () -> decryptor.decrypt(new ByteArrayInputStream(tampered), target));
+            assertEquals(DecryptionException.Reason.INTEGRITY_FAILURE, refused.reason());
+            try (var left = Files.list(folder)) {
+                assertEquals(List.of(), left.toList(), "no plaintext, whole or partial, is left in the folder");
+            }
+        }
+        byte[] truncated = Arrays.copyOf(message, message.length - 5 * CHUNK);
+        Path target = Files.createDirectories(dir.resolve("truncated")).resolve("video.mp4");
+        assertThrows(DecryptionException.class, () -> decryptor.decrypt(new ByteArrayInputStream(truncated), target));
+        try (var left = Files.list(target.getParent())) {
+            assertEquals(List.of(), left.toList());
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("decrypt-ahead")),
+                "closing the stream stopped the decrypt-ahead thread");
+    }
+
+    /** The plaintext is written out while the thread decrypts ahead, and all of it arrives in order. */
+    @Test
+    void aLargeMessageDecryptsIntoItsFileWithTheThreadAhead() throws Exception {
+        byte[] plaintext = random(30 * CHUNK + 11, 30);
+        Path target = Files.createDirectories(dir.resolve("large")).resolve("video.mp4");
+        decryptor.decrypt(new ByteArrayInputStream(MessageEncryptor.encrypt(office, plaintext)), target);
+        assertTrue(Arrays.equals(plaintext, Files.readAllBytes(target)));
+        try (var left = Files.list(target.getParent())) {
+            assertEquals(List.of(target), left.toList());
+        }
     }
 
     private static byte[] fastDecrypt(byte[] message) throws IOException, DecryptionException {

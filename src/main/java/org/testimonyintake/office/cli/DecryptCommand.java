@@ -11,14 +11,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import org.testimonyintake.format.InvalidDocumentException;
 import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.DecryptionException;
+import org.testimonyintake.office.MessageBatch;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.office.SecretKeyFile;
-import org.testimonyintake.office.TestimonyFiles;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -68,35 +70,78 @@ final class DecryptCommand implements Callable<Integer> {
         createPrivateDirectory(outDirectory);
         CaseFolder caseFolder = new CaseFolder(outDirectory, decryptor);
         Progress progress = new Progress(err, inputs);
-        int decrypted = 0;
-        for (Path input : inputs) {
-            try {
-                if (CaseFolder.isBundle(input)) {
-                    if (addBundle(caseFolder, input, progress)) {
-                        decrypted++;
-                    }
-                } else {
-                    decryptOne(decryptor, input, progress);
-                    decrypted++;
-                }
-            } catch (InvalidDocumentException e) {
-                progress.interrupt();
-                err.println(OfficeCli.NAME + ": error: " + input + ": " + e.getMessage());
-            } catch (DecryptionException e) {
-                progress.interrupt();
-                err.println(OfficeCli.NAME + ": error: " + input + ": " + e.getMessage());
-            } catch (FileAlreadyExistsException e) {
-                progress.interrupt();
-                err.println(OfficeCli.NAME + ": error: " + input + ": " + e.getFile() + " already exists; not overwritten");
-            } catch (NoSuchFileException e) {
-                progress.interrupt();
-                err.println(OfficeCli.NAME + ": error: " + input + " does not exist");
-            }
-            progress.finished(input);
+        MessageBatch messages = new MessageBatch(decryptor, outDirectory, progress::reading);
+        int decrypted;
+        try {
+            decrypted = decryptAll(caseFolder, messages, progress);
+        } catch (UncheckedFailure e) {
+            throw (Exception) e.getCause();
         }
         progress.close();
         spec.commandLine().getOut().println("decrypted " + decrypted + " of " + inputs.size() + " into " + outDirectory);
         return decrypted == inputs.size() ? ExitCode.OK.code : ExitCode.CANNOT_DECRYPT.code;
+    }
+
+    /** Returns how many inputs are now decrypted in full. */
+    private int decryptAll(CaseFolder caseFolder, MessageBatch messages, Progress progress)
+            throws IOException, InvalidDocumentException {
+        int decrypted = 0;
+        // Bundles one by one (each merges into the case folder); the plain messages between them on every core.
+        for (int next = 0; next < inputs.size(); ) {
+            Path input = inputs.get(next);
+            if (CaseFolder.isBundle(input)) {
+                try {
+                    if (addBundle(caseFolder, input, progress)) {
+                        decrypted++;
+                    }
+                } catch (InvalidDocumentException | FileAlreadyExistsException | NoSuchFileException e) {
+                    report(progress, input, e);
+                }
+                progress.finished(input);
+                next++;
+            } else {
+                int bundle = next;
+                while (bundle < inputs.size() && !CaseFolder.isBundle(inputs.get(bundle))) {
+                    bundle++;
+                }
+                int[] committed = {0};
+                messages.decrypt(inputs.subList(next, bundle), result -> {
+                    if (result.failure() == null) {
+                        committed[0]++;
+                    } else {
+                        report(progress, result.input(), result.failure());
+                    }
+                    progress.finished(result.input());
+                });
+                decrypted += committed[0];
+                next = bundle;
+            }
+        }
+        return decrypted;
+    }
+
+    /** One input that could not be decrypted: said on stderr, and the run goes on; anything else ends the run. */
+    private void report(Progress progress, Path input, Exception failure) {
+        progress.interrupt();
+        PrintWriter err = spec.commandLine().getErr();
+        if (failure instanceof InvalidDocumentException || failure instanceof DecryptionException) {
+            err.println(OfficeCli.NAME + ": error: " + input + ": " + failure.getMessage());
+        } else if (failure instanceof FileAlreadyExistsException exists) {
+            err.println(OfficeCli.NAME + ": error: " + input + ": " + exists.getFile() + " already exists; not overwritten");
+        } else if (failure instanceof NoSuchFileException) {
+            err.println(OfficeCli.NAME + ": error: " + input + " does not exist");
+        } else {
+            throw new UncheckedFailure(failure);
+        }
+    }
+
+    /** Carries a failure that ends the run out of the batch's callback, to picocli's handler. */
+    private static final class UncheckedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedFailure(Exception cause) {
+            super(cause);
+        }
     }
 
     /** Returns true if every submission of the bundle is now in the case folder. */
@@ -114,19 +159,6 @@ final class DecryptCommand implements Callable<Integer> {
         return complete;
     }
 
-    private void decryptOne(MessageDecryptor decryptor, Path input, Progress progress)
-            throws IOException, DecryptionException {
-        String name = TestimonyFiles.plaintextName(input.getFileName().toString());
-        Path target = outDirectory.resolve(name);
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString());
-        }
-        try (InputStream message = progress.reading(Files.newInputStream(input))) {
-            decryptor.decrypt(message, target);
-        }
-        TestimonyFiles.addViewIfTestimony(target, name);
-    }
-
     private static void createPrivateDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -140,7 +172,8 @@ final class DecryptCommand implements Callable<Integer> {
     private static final class Progress implements AutoCloseable {
         private final PrintWriter err;
         private final ProgressBar bar;
-        private long before;
+        /** Octets read so far of each message being decrypted (several at once in a batch). */
+        private final Map<Path, Long> counted = new ConcurrentHashMap<>();
 
         Progress(PrintWriter err, List<Path> inputs) {
             this.err = err;
@@ -151,25 +184,27 @@ final class DecryptCommand implements Callable<Integer> {
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
         }
 
-        /** The input stream of one message, counted as it is read. */
-        InputStream reading(InputStream message) {
+        /** The input stream of one message, counted as it is read; on any thread. */
+        InputStream reading(Path input, InputStream message) {
             return bar == null ? message : new FilterInputStream(message) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     int n = super.read(b, off, len);
                     if (n > 0) {
                         bar.stepBy(n);
+                        counted.merge(input, (long) n, Long::sum);
                     }
                     return n;
                 }
             };
         }
 
-        /** The whole of an input counts as done, read or not (a bundle, a missing file). */
+        /** The whole of an input counts as done, read or not (a bundle, a missing file, a refused message). */
         void finished(Path input) {
-            before += size(input);
+            long read = counted.getOrDefault(input, 0L);
+            counted.remove(input);
             if (bar != null) {
-                bar.stepTo(before);
+                bar.stepBy(Math.max(0, size(input) - read));
             }
         }
 

@@ -6,6 +6,7 @@ import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.CommandRunner;
 import org.testimonyintake.cli.RootCommand;
 import org.testimonyintake.cli.ExitCode;
+import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.office.WrongPassphraseException;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ public final class OfficeCli extends RootCommand {
     static final String NAME = "intake-office";
 
     public static void main(String[] args) {
+        KeyProfile.prepareInBackground();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -197,6 +197,49 @@ class OfficeCliTest {
         assertEquals("강제노동 벌목장에서 도망쳤다", Files.readString(out.resolve("good")));
     }
 
+    /**
+     * Plain messages decrypt on every core but are committed in input order: of two messages with the same plaintext
+     * name the earlier keeps it even when it is the large, slow one, the later is refused, and errors come in input
+     * order; the same every run.
+     */
+    @Test
+    void aBatchCommitsInInputOrderAndTheLaterDuplicateIsRefused() throws Exception {
+        OfficeCertificate office = OfficeCertificate.parse(Files.readAllBytes(certificate));
+        byte[] large = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(large);
+        Path first = Files.write(Files.createDirectories(dir.resolve("first")).resolve("video.pgp"),
+                MessageEncryptor.encrypt(office, large));
+        Path second = Files.write(Files.createDirectories(dir.resolve("second")).resolve("video.pgp"),
+                MessageEncryptor.encrypt(office, "the later one".getBytes(StandardCharsets.UTF_8)));
+        List<String> inputs = new java.util.ArrayList<>(List.of(first.toString(), second.toString()));
+        StringBuilder expectedErrors = new StringBuilder("intake-office: error: " + second + ": "
+                + dir.resolve("RUN").resolve("video") + " already exists; not overwritten\n");
+        for (int i = 0; i < 24; i++) {
+            byte[] message = MessageEncryptor.encrypt(office, ("message " + i).getBytes(StandardCharsets.UTF_8));
+            if (i % 5 == 2) {
+                message[message.length - 3] ^= 1;
+                expectedErrors.append("intake-office: error: ").append(dir.resolve("m" + i + ".pgp"))
+                        .append(": cannot decrypt: integrity check failed: the message was modified or is truncated\n");
+            }
+            inputs.add(Files.write(dir.resolve("m" + i + ".pgp"), message).toString());
+        }
+        for (int run = 0; run < 3; run++) {
+            Path out = dir.resolve("batch-" + run);
+            List<String> args = new java.util.ArrayList<>(List.of("decrypt", "--secret", secret.toString(), "--out",
+                    out.toString(), "--passphrase-file", passphraseFile.toString()));
+            args.addAll(inputs);
+            Cli decrypt = Cli.run(args.toArray(String[]::new));
+            assertEquals(1, decrypt.exitCode());
+            assertEquals(expectedErrors.toString().replace(dir.resolve("RUN").toString(), out.toString()), decrypt.err());
+            assertTrue(decrypt.out().startsWith("decrypted 20 of 26 into "), decrypt.out());
+            assertArrayEquals(large, Files.readAllBytes(out.resolve("video")));
+            assertEquals("message 23", Files.readString(out.resolve("m23")));
+            try (Stream<Path> files = Files.list(out)) {
+                assertEquals(20, files.count(), "no temporary file is left beside the 20 plaintexts");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "keygen", "rotate", "retire", "fingerprint", "decrypt"})
     void everyCommandHasHelp(String command) {
