@@ -129,7 +129,8 @@ function heifItemsToZero(bytes, meta, offset) {
   const items = metadataItems(bytes, children.iinf);
   if (items.size === 0) return [];
   if (!children.iloc) throw new UnreadableMedia('HEIF items without locations');
-  const idat = children.idat && [offset + children.idat.at + children.idat.header, offset + children.idat.at + children.idat.size];
+  const idat = children.idat
+    && [offset + children.idat.at + children.idat.header, offset + children.idat.at + children.idat.size];
   const ranges = [];
   for (const { id, method, base, extents } of locations(bytes, children.iloc)) {
     if (!items.has(id)) continue;

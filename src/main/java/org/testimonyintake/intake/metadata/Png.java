@@ -32,8 +32,8 @@ final class Png {
     static void clean(Source source, OutputStream out) throws IOException, UnreadableMedia {
         source.copy(SIGNATURE.length, out);
         while (source.fill(12)) {
-            long length = ((long) source.peek(0) << 24) | (source.peek(1) << 16) | (source.peek(2) << 8) | source.peek(3);
-            String type = new String(source.array(), source.offset() + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            long length = IsoMedia.u32(source.array(), source.offset());
+            String type = IsoMedia.type(source.array(), source.offset() + 4);
             boolean critical = (source.peek(4) & 0x20) == 0;
             if (critical || KEEP.contains(type)) {
                 source.copy(12 + length, out);

@@ -28,9 +28,9 @@ import org.testimonyintake.interop.ExternalTool;
 /**
  * The server's filter on the media vectors of src/test/resources/media, each made by real tools and described by its
  * {@code .expect} file, checked with the real readers: exiftool and ffprobe no longer find the tags named there (and
- * did find them in the original; a video's stream keeps its encoder's name, FORMAT.md section 5.1), ffmpeg or libheif decode the same pictures, ffprobe still reads the video; the
- * browser's modules (clean-media.mjs under Node) give the very same octets. One dynamic test per vector, each
- * collecting all its failures.
+ * did find them in the original; a video's stream keeps its encoder's name, FORMAT.md section 5.1), ffmpeg or
+ * libheif decode the same pictures, ffprobe still reads the video; the browser's modules (clean-media.mjs under
+ * Node) give the very same octets. One dynamic test per vector, each collecting all its failures.
  */
 class MetadataRemoverTest {
     private static final Path MEDIA = Path.of("src/test/resources/media");
