@@ -8,6 +8,7 @@ import {
 } from './encrypt.mjs';
 import { SendFailed, sendMessage } from './upload.mjs';
 import { UnreadablePhoto, withoutPhotoMetadata } from './photo-metadata.mjs';
+import { UnreadableMedia, withoutMediaMetadata } from './media-metadata.mjs';
 
 const form = document.querySelector('form[data-fingerprint]');
 const panel = document.getElementById('browser-encryption');
@@ -36,7 +37,7 @@ function enhance(form, panel) {
     return;
   }
   panel.hidden = false;
-  document.getElementById('server-encryption-note').hidden = true;
+  for (const id of ['server-encryption-note', 'server-metadata-note']) document.getElementById(id).hidden = true;
   // Warn at once, not only when the source presses Send; other failures are told when sending.
   officeKey(form.dataset.fingerprint).catch((error) => error instanceof KeyMismatch && failed(error));
 
@@ -63,7 +64,7 @@ function enhance(form, panel) {
       return;
     }
     const key = error instanceof Problem ? error.key
-      : error instanceof UnreadablePhoto ? 'photo-unreadable'
+      : error instanceof UnreadablePhoto || error instanceof UnreadableMedia ? 'photo-unreadable'
         : error instanceof SendFailed ? (error.reason === 'too-large' ? 'attachment-too-large' : 'network')
           : 'cannot-encrypt';
     show(status, '');
@@ -95,11 +96,11 @@ function enhance(form, panel) {
     const key = await officeKey(form.dataset.fingerprint);
     const files = [...form.querySelectorAll('input[type=file]')].flatMap((input) => [...input.files]);
     if (files.length > Number(form.dataset.maxAttachments)) throw new Problem('too-many-attachments');
-    const keepMetadata = panel.querySelector('#keep-metadata').checked;
+    const keepMetadata = form.elements['keep-metadata'].checked;
     const plaintexts = [];
     for (const file of files) {
       show(status, message('cleaning'));
-      const blob = keepMetadata ? file : await withoutPhotoMetadata(file);
+      const blob = keepMetadata ? file : await withoutMediaMetadata(await withoutPhotoMetadata(file));
       if (ciphertextSizeBound(paddedSize(blob.size)) > Number(form.dataset.maxAttachmentBytes)) {
         throw new Problem('attachment-too-large');
       }

@@ -192,6 +192,26 @@ const cases = {
     const result = await visit('chromium', { fill: questionnaire(marker, [config.files.photo], { keepMetadata: true }) });
     browserEncrypted(result, marker);
   },
+  async 'video metadata: removed in Chromium'() {
+    const marker = config.markers.videoChromium;
+    browserEncrypted(await visit('chromium', { fill: questionnaire(marker, [config.files.video]) }), marker);
+  },
+  async 'video metadata: removed in firefox-esr at Tor Browser "Safer"'() {
+    const marker = config.markers.videoFirefox;
+    const result = await visit('firefox', { prefs: TOR_BROWSER_SAFER, fill: questionnaire(marker, [config.files.video]) });
+    browserEncrypted(result, marker);
+  },
+  async 'video metadata: removed by the server with JavaScript disabled'() {
+    const marker = config.markers.videoNoScript;
+    const result = await visit('chromium', { javaScript: false, fill: questionnaire(marker, [config.files.video]) });
+    check(result.finishedAt === '/submit', `no confirmation: ${result.finishedAt}`);
+  },
+  async 'video metadata: kept by the server with JavaScript disabled when the source chooses'() {
+    const marker = config.markers.videoKeptNoScript;
+    const fill = questionnaire(marker, [config.files.video], { keepMetadata: true });
+    const result = await visit('chromium', { javaScript: false, fill });
+    check(result.finishedAt === '/submit', `no confirmation: ${result.finishedAt}`);
+  },
 };
 
 const { proxy, state: proxyState } = await startProxy(config.serverPort);

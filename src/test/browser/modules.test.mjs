@@ -11,6 +11,7 @@ const modules = new URL('../../../target/classes/static/js/', import.meta.url);
 const openpgp = await import(new URL('openpgp.min.mjs', modules)); // the same instance encrypt.mjs uses
 const { SEGMENT_SIZE, encryptedSegments, paddedSize, testimonyDocument } = await import(new URL('encrypt.mjs', modules));
 const { withoutPhotoMetadata } = await import(new URL('photo-metadata.mjs', modules));
+const { UnreadableMedia, withoutMediaMetadata } = await import(new URL('media-metadata.mjs', modules));
 
 const vectors = new URL('../resources/vectors/', import.meta.url);
 const publicKey = await openpgp.readKey({ armoredKey: readFileSync(new URL('TEST-ONLY-office-key.pub.asc', vectors), 'utf8') });
@@ -159,4 +160,74 @@ test('JPEG: APP1 to APP15 but Adobe, COM and what follows EOI are removed; scans
 test('other files pass unchanged', async () => {
   const file = new Blob([Buffer.from('%PDF-1.7 a document')]);
   assert.equal(await withoutPhotoMetadata(file), file);
+});
+
+/** An ISO base media box: a 32-bit size, the type, then the content (Buffers, or strings as ASCII). */
+function box(type, ...content) {
+  const body = Buffer.concat(content.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part)));
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(8 + body.length);
+  return Buffer.concat([size, Buffer.from(type, 'latin1'), body]);
+}
+
+/** A full box's version and flags, then 32-bit creation and modification times and a little more. */
+function timed(type) {
+  return box(type, Buffer.from([0, 0, 0, 0]), Buffer.from('TIMETIME'), 'rest of the header');
+}
+
+test('MP4: user data, metadata, uuid and free boxes anywhere become zeroed free boxes; times become 0', async () => {
+  const udta = box('udta', box('\xa9xyz', '+37.5665+126.9780/'), box('meta', '\0\0\0\0', box('keys', 'mdta')));
+  const stbl = box('stbl', box('stsd', 'Lavc encoder name'), box('stco', 'offsets'));
+  const video = Buffer.concat([
+    box('ftyp', 'isom', '\0\0\0\0', 'isommp41'),
+    box('moov', timed('mvhd'), box('trak', timed('tkhd'), box('mdia', timed('mdhd'), box('minf', stbl)), udta),
+      box('uuid', 'XMP GPS'), box('meta', 'keys')),
+    box('uuid', '<x:xmpmeta>Seoul</x:xmpmeta>'),
+    box('mdat', 'the video itself, with a udta inside: udta'),
+  ]);
+  const cleaned = await bytesOf(await withoutMediaMetadata(new Blob([video])));
+  assert.equal(cleaned.length, video.length);
+  for (const gone of ['37.5665', 'mdta', 'XMP GPS', 'Seoul', 'TIMETIME', 'udta', 'uuid', 'meta']) {
+    assert.equal(cleaned.subarray(0, cleaned.indexOf('mdat')).includes(gone), false, `${gone} is left`);
+  }
+  for (const kept of ['Lavc encoder name', 'offsets', 'rest of the header', 'the video itself, with a udta inside: udta']) {
+    assert.ok(cleaned.includes(kept), `${kept} is gone`);
+  }
+  assert.equal(cleaned.toString('latin1').match(/free/g).length, 4); // udta in trak, uuid and meta in moov, uuid
+});
+
+test('HEIF: the data of Exif and XMP items becomes zeros, in the file and in idat; the image stays', async () => {
+  const fullBox = (type, ...content) => box(type, '\0\0\0\0', ...content);
+  const infe = (id, type, ...rest) => box('infe', '\x02\0\0\0', Buffer.from([0, id, 0, 0]), type, 'name\0', ...rest);
+  const u16 = (value) => Buffer.from([value >> 8, value & 255]);
+  const u32 = (value) => { const b = Buffer.alloc(4); b.writeUInt32BE(value); return b; };
+  const exif = 'Exif\0\0MM GPS 37.5665 Samsung';
+  const xmp = '<x:xmpmeta>Seoul</x:xmpmeta>';
+  const image = 'HEVC image data';
+  const ftyp = box('ftyp', 'heic', '\0\0\0\0', 'mif1heic');
+  const iinf = fullBox('iinf', u16(3), infe(1, 'hvc1'), infe(2, 'Exif'), infe(3, 'mime', 'application/rdf+xml\0'));
+  const idat = box('idat', xmp);
+  // iloc version 1: 4-octet offsets and lengths, no base offset; items 1 and 2 in mdat, item 3 in idat
+  const ilocOf = (mdatData) => box('iloc', '\x01\0\0\0', u16(0x4400), u16(3),
+    u16(1), u16(0), u16(0), u16(1), u32(mdatData), u32(image.length),
+    u16(2), u16(0), u16(0), u16(1), u32(mdatData + image.length), u32(exif.length),
+    u16(3), u16(1), u16(0), u16(1), u32(0), u32(xmp.length));
+  const metaSize = box('meta', '\0\0\0\0', box('hdlr', 'pict'), ilocOf(0), iinf, idat).length;
+  const mdatData = ftyp.length + metaSize + 8;
+  const meta = box('meta', '\0\0\0\0', box('hdlr', 'pict'), ilocOf(mdatData), iinf, idat);
+  const photo = Buffer.concat([ftyp, meta, box('mdat', image, exif)]);
+  const cleaned = await bytesOf(await withoutMediaMetadata(new Blob([photo])));
+  assert.equal(cleaned.length, photo.length);
+  assert.equal(cleaned.includes('Samsung'), false);
+  assert.equal(cleaned.includes('Seoul'), false);
+  assert.ok(cleaned.includes(image));
+  assert.ok(cleaned.includes('application/rdf+xml'));
+});
+
+test('video and HEIF: broken boxes are refused, other files pass unchanged', async () => {
+  const video = box('moov', box('trak', box('udta', 'x')));
+  await assert.rejects(withoutMediaMetadata(new Blob([video.subarray(0, video.length - 3)])), UnreadableMedia);
+  await assert.rejects(withoutMediaMetadata(new Blob([box('ftyp', 'isom'), Buffer.from('junk')])), UnreadableMedia);
+  const other = new Blob([Buffer.from('%PDF-1.7 a document')]);
+  assert.equal(await withoutMediaMetadata(other), other);
 });

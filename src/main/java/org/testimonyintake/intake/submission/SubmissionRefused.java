@@ -22,6 +22,8 @@ public final class SubmissionRefused extends Exception {
         NOT_CIPHERTEXT,
         WRONG_RECIPIENT,
         UPLOAD_INTERRUPTED,
+        /** A photo or video whose metadata is to be removed cannot be read as its type (FORMAT.md section 5.1). */
+        UNREADABLE_MEDIA,
         /** A follow-up's receipt is mistyped or names no case (FORMAT.md section 10.4). */
         RECEIPT,
         /** Too many receipt checks at once (FORMAT.md section 10.2): try again in a minute. */

@@ -1,5 +1,7 @@
 package org.testimonyintake.intake.submission;
 
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +31,8 @@ import org.testimonyintake.format.PartName;
 import org.testimonyintake.format.RefusedCiphertextException;
 import org.testimonyintake.format.Subkey;
 import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.intake.metadata.MetadataRemover;
+import org.testimonyintake.intake.metadata.UnreadableMedia;
 import org.testimonyintake.intake.submission.SubmissionRefused.Reason;
 import org.testimonyintake.returning.Receipt;
 import org.testimonyintake.returning.ReceiptChecks;
@@ -52,6 +56,12 @@ public final class SubmissionService {
     /** The opt-in check box of a source who wants to come back (FORMAT.md section 10), value {@link #RETURNING_YES}. */
     public static final String RETURNING_FIELD = "returning";
     public static final String RETURNING_YES = "yes";
+    /**
+     * The check box of a source who keeps their files' metadata (FORMAT.md sections 5.1 and 7), value
+     * {@link #KEEP_METADATA_YES}; it comes before the file inputs, since each file is cleaned as it streams in.
+     */
+    public static final String KEEP_METADATA_FIELD = "keep-metadata";
+    public static final String KEEP_METADATA_YES = "yes";
     /** A follow-up's receipt, right after the form token (FORMAT.md section 10.4). */
     public static final String RECEIPT_FIELD = "receipt";
     /** A typed receipt is 28 digits with separators; anything much longer is not one. */
@@ -124,11 +134,17 @@ public final class SubmissionService {
                 Map<String, List<String>> answers = new LinkedHashMap<>();
                 List<TestimonyDocument.Attachment> attachments = new ArrayList<>();
                 boolean optedIn = false;
+                boolean keepMetadata = false;
+                boolean fileSeen = false;
                 for (FormPart part = first; part != null; part = parts.hasNext() ? parts.next() : null) {
                     if (part.fileName().isPresent()) {
-                        encryptAttachment(part, certificate, submission, attachments);
+                        fileSeen = true;
+                        encryptAttachment(part, certificate, submission, attachments, keepMetadata);
                     } else if (part.fieldName().equals(RETURNING_FIELD)) {
                         optedIn = readOptIn(part, optedIn);
+                    } else if (part.fieldName().equals(KEEP_METADATA_FIELD)) {
+                        // A file already cleaned cannot be uncleaned: the box belongs before the files.
+                        keepMetadata = readYes(part, keepMetadata || fileSeen, KEEP_METADATA_YES);
                     } else {
                         readAnswer(part, answers);
                     }
@@ -281,9 +297,13 @@ public final class SubmissionService {
         }
     }
 
-    /** Encrypts one file as it streams, hashing and counting its plaintext for the manifest. */
+    /**
+     * Encrypts one file as it streams, without its metadata unless the source keeps it (FORMAT.md section 5.1),
+     * hashing and counting the plaintext encrypted for the manifest.
+     */
     private void encryptAttachment(FormPart part, OfficeCertificate certificate, NewSubmission submission,
-                                   List<TestimonyDocument.Attachment> attachments) throws SubmissionRefused, IOException {
+                                   List<TestimonyDocument.Attachment> attachments, boolean keepMetadata)
+            throws SubmissionRefused, IOException {
         if (!part.fieldName().equals(ATTACHMENTS_FIELD)) {
             throw new SubmissionRefused(Reason.UNKNOWN_FIELD);
         }
@@ -298,20 +318,21 @@ public final class SubmissionService {
             throw new SubmissionRefused(Reason.TOO_MANY_ATTACHMENTS);
         }
         MessageDigest sha256 = sha256();
-        long size = 0;
+        CountingOutputStream plaintext;
+        InputStream limited = new LimitedInputStream(content, limits.maxAttachmentBytes());
         // Encryption runs on a thread of its own, beside this one's reading, parsing and hashing: two cores, not one.
         try (OutputStream stored = submission.createPart(PartName.wholeAttachment(number).toString());
-             OutputStream encrypted = new DigestOutputStream(new HandOffOutputStream(
-                     MessageEncryptor.open(certificate, stored), "attachment-encryption"), sha256)) {
-            byte[] buffer = new byte[COPY_BUFFER];
-            for (int n; (n = content.read(buffer)) >= 0; ) {
-                size += n;
-                if (size > limits.maxAttachmentBytes()) {
-                    throw new SubmissionRefused(Reason.ATTACHMENT_TOO_LARGE);
-                }
-                encrypted.write(buffer, 0, n);
+             OutputStream encrypted = plaintext = new CountingOutputStream(new DigestOutputStream(new HandOffOutputStream(
+                     MessageEncryptor.open(certificate, stored), "attachment-encryption"), sha256))) {
+            if (keepMetadata) {
+                limited.transferTo(encrypted);
+            } else {
+                MetadataRemover.copy(limited, encrypted);
             }
+        } catch (UnreadableMedia e) {
+            throw new SubmissionRefused(Reason.UNREADABLE_MEDIA);
         }
+        long size = plaintext.count();
         String name = baseName(fileName).isEmpty() ? "attachment-" + number : truncate(baseName(fileName), MAX_FILE_NAME_CHARS);
         attachments.add(new TestimonyDocument.Attachment(number, name,
                 truncate(part.contentType(), MAX_FILE_NAME_CHARS), size, HexFormat.of().formatHex(sha256.digest())));
@@ -357,8 +378,13 @@ public final class SubmissionService {
     }
 
     private static boolean readOptIn(FormPart part, boolean alreadyOptedIn) throws SubmissionRefused, IOException {
-        byte[] value = part.content().readNBytes(RETURNING_YES.length() + 1);
-        if (alreadyOptedIn || !RETURNING_YES.equals(new String(value, StandardCharsets.US_ASCII))) {
+        return readYes(part, alreadyOptedIn, RETURNING_YES);
+    }
+
+    /** A check box that came once, where it belongs, with its value. */
+    private static boolean readYes(FormPart part, boolean outOfPlace, String yes) throws SubmissionRefused, IOException {
+        byte[] value = part.content().readNBytes(yes.length() + 1);
+        if (outOfPlace || !yes.equals(new String(value, StandardCharsets.US_ASCII))) {
             throw new SubmissionRefused(Reason.MALFORMED_FORM);
         }
         return true;
@@ -445,6 +471,63 @@ public final class SubmissionService {
     private static String truncate(String value, int maxCodePoints) {
         return value.codePointCount(0, value.length()) <= maxCodePoints ? value
                 : value.substring(0, value.offsetByCodePoints(0, maxCodePoints));
+    }
+
+    /** A file's octets as they arrive, past the attachment size limit a refusal of the whole submission. */
+    private static final class LimitedInputStream extends FilterInputStream {
+        private final long limit;
+        private long count;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = super.read(bytes, offset, length);
+            count += Math.max(n, 0);
+            if (count > limit) {
+                throw new FormReadFailure(Reason.ATTACHMENT_TOO_LARGE, null);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return Math.max(0, read(new byte[(int) Math.min(n, COPY_BUFFER)])); // counted like any read
+        }
+    }
+
+    /** Counts the plaintext that is encrypted: the file's size in the manifest. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int octet) throws IOException {
+            out.write(octet);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
+
+        long count() {
+            return count;
+        }
     }
 
     private static MessageDigest sha256() {

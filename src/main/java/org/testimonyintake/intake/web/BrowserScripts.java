@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 public final class BrowserScripts {
     public static final String PATH = "/static/js/";
     private static final List<String> DEPENDENCIES = List.of(
-            "openpgp.min.mjs", "photo-metadata.mjs", "encrypt.mjs", "upload.mjs");
+            "openpgp.min.mjs", "photo-metadata.mjs", "media-metadata.mjs", "encrypt.mjs", "upload.mjs");
     private static final String ENTRY = "form.mjs";
 
     /** One module: where the page loads it from, and the integrity the browser checks its bytes against. */

@@ -33,7 +33,10 @@ final class ErrorController {
                 "formExpired", reason == SubmissionRefused.Reason.FORM_EXPIRED));
     }
 
-    /** 413 for what is too large, so a browser's script can tell it apart; 422 for a well-formed form of bad ciphertext. */
+    /**
+     * 413 for what is too large, so a browser's script can tell it apart; 422 for a well-formed form of bad ciphertext
+     * or of a photo or video that cannot be cleaned.
+     */
     static HttpStatus statusOf(SubmissionRefused.Reason reason) {
         return switch (reason) {
             case MALFORMED_FORM, FORM_EXPIRED, UNKNOWN_FIELD, MISSING_TESTIMONY, UPLOAD_INTERRUPTED, RECEIPT ->
@@ -41,7 +44,7 @@ final class ErrorController {
             case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
             case TESTIMONY_TOO_LONG, ANSWER_TOO_LONG, TOO_MANY_ATTACHMENTS, ATTACHMENT_TOO_LARGE, REQUEST_TOO_LARGE ->
                     HttpStatus.CONTENT_TOO_LARGE;
-            case NOT_CIPHERTEXT, WRONG_RECIPIENT -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case NOT_CIPHERTEXT, WRONG_RECIPIENT, UNREADABLE_MEDIA -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.MarkerScan;
+import org.testimonyintake.intake.metadata.MetadataRemover;
 import org.testimonyintake.intake.submission.SubmissionRefused.Reason;
 import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.MessageDecryptor;
@@ -128,6 +130,55 @@ class SubmissionServiceTest {
         try (Stream<Path> attachments = Files.list(onlyCaseSubmission().resolve("attachments"))) {
             assertArrayEquals(photo, Files.readAllBytes(attachments.findFirst().orElseThrow()));
         }
+    }
+
+    @Test
+    void javascriptOffPhotosAndVideosArriveWithoutTheirMetadata() throws Exception {
+        byte[] video = Files.readAllBytes(MEDIA.resolve("phone.mp4"));
+        byte[] photo = Files.readAllBytes(MEDIA.resolve("photo.jpg"));
+        plaintext(Part.field("testimony", MARKER), Part.file("attachments", "phone.mp4", video),
+                Part.file("attachments", "photo.jpg", photo));
+        List<byte[]> arrived = attachmentsAfterDecrypt(); // decrypting checks each against the manifest's hash
+        assertEquals(2, arrived.size());
+        assertArrayEquals(withoutMetadata(video), arrived.get(0));
+        assertArrayEquals(withoutMetadata(photo), arrived.get(1));
+        assertFalse(Arrays.equals(photo, arrived.get(1)));
+        assertEquals(List.of((long) video.length, (long) arrived.get(1).length), decryptedManifestSizes());
+    }
+
+    @Test
+    void aSourceWhoKeepsMetadataSendsFilesOctetForOctet() throws Exception {
+        byte[] video = Files.readAllBytes(MEDIA.resolve("phone.mov"));
+        byte[] photo = Files.readAllBytes(MEDIA.resolve("photo.heic"));
+        plaintext(Part.field("testimony", MARKER), Part.field(SubmissionService.KEEP_METADATA_FIELD, "yes"),
+                Part.file("attachments", "phone.mov", video), Part.file("attachments", "photo.heic", photo));
+        List<byte[]> arrived = attachmentsAfterDecrypt();
+        assertArrayEquals(video, arrived.get(0));
+        assertArrayEquals(photo, arrived.get(1));
+    }
+
+    private static final Path MEDIA = Path.of("src/test/resources/media");
+
+    private static byte[] withoutMetadata(byte[] file) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MetadataRemover.copy(new ByteArrayInputStream(file), out);
+        return out.toByteArray();
+    }
+
+    /** The decrypted attachments of the only submission, in their order. */
+    private List<byte[]> attachmentsAfterDecrypt() throws Exception {
+        List<byte[]> files = new ArrayList<>();
+        try (Stream<Path> attachments = Files.list(onlyCaseSubmissionAfterDecrypt().resolve("attachments"))) {
+            for (Path file : attachments.sorted().toList()) {
+                files.add(Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
+    private List<Long> decryptedManifestSizes() throws Exception {
+        TestimonyDocument document = TestimonyDocument.parse(Files.readAllBytes(onlyCaseSubmission().resolve("testimony.json")));
+        return document.attachments().stream().map(TestimonyDocument.Attachment::size).toList();
     }
 
     @Test
@@ -261,6 +312,15 @@ class SubmissionServiceTest {
         assertRefusedLeavingNothing(Reason.TOO_MANY_ATTACHMENTS, () -> plaintext(Part.field("testimony", MARKER),
                 Part.file("attachments", "1.jpg", new byte[1]), Part.file("attachments", "2.jpg", new byte[1]),
                 Part.file("attachments", "3.jpg", new byte[1])));
+        byte[] broken = Files.readAllBytes(MEDIA.resolve("truncated.mp4"));
+        assertRefusedLeavingNothing(Reason.UNREADABLE_MEDIA, () -> plaintext(Part.field("testimony", MARKER),
+                Part.file("attachments", "video.mp4", broken)));
+        assertRefusedLeavingNothing(Reason.MALFORMED_FORM, () -> plaintext(Part.field("testimony", MARKER),
+                Part.file("attachments", "1.jpg", new byte[1]), Part.field(SubmissionService.KEEP_METADATA_FIELD, "yes")));
+        assertRefusedLeavingNothing(Reason.MALFORMED_FORM, () -> plaintext(Part.field("testimony", MARKER),
+                Part.field(SubmissionService.KEEP_METADATA_FIELD, "yes"), Part.field(SubmissionService.KEEP_METADATA_FIELD, "yes")));
+        assertRefusedLeavingNothing(Reason.MALFORMED_FORM, () -> plaintext(Part.field("testimony", MARKER),
+                Part.field(SubmissionService.KEEP_METADATA_FIELD, "no")));
         assertRefusedLeavingNothing(Reason.NOT_CIPHERTEXT, () -> service.acceptCiphertext(form(
                 Part.file("testimony", "t", MARKER.getBytes(StandardCharsets.UTF_8))), SubmissionServiceTest::validToken));
         assertRefusedLeavingNothing(Reason.WRONG_RECIPIENT, () -> service.acceptCiphertext(form(

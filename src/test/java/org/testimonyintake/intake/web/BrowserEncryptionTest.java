@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,7 @@ import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.MarkerScan;
 import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
+import org.testimonyintake.intake.metadata.MetadataRemover;
 import org.testimonyintake.interop.ExternalTool;
 import org.testimonyintake.interop.GnuPG;
 import org.testimonyintake.interop.Sequoia;
@@ -47,14 +49,16 @@ import org.testimonyintake.store.SubmissionStore;
 /**
  * Issue 4's cases in real browsers, end to end: the real server with a real data directory and a TEST-ONLY office key,
  * src/test/browser/browser-suite.mjs driving Chromium and Firefox ESR against it (it checks what the browsers sent
- * and showed), then an export decrypted with the office code: every file arrives byte for byte, photo metadata as the
- * source chose. All failures are collected, so one run shows all of them.
+ * and showed), then an export decrypted with the office code: every file arrives byte for byte, photo and video
+ * metadata as the source chose, in both JavaScript modes. All failures are collected, so one run shows all of them.
  */
 class BrowserEncryptionTest {
     private static final Path SUITE = Path.of("src/test/browser/browser-suite.mjs");
-    private static final long SUITE_TIMEOUT_SECONDS = 240;
+    private static final long SUITE_TIMEOUT_SECONDS = 360;
     private static final List<String> CASES = List.of("chromium", "firefox", "noScript", "wrongKey", "resumed",
-            "photoStripped", "photoKept", "returning");
+            "photoStripped", "photoKept", "returning", "videoChromium", "videoFirefox", "videoNoScript", "videoKeptNoScript");
+    /** A phone video with its place, times and XMP GPS (src/test/resources/media/phone.mp4.expect). */
+    private static final Path VIDEO = Path.of("src/test/resources/media/phone.mp4");
     /** The answers every case fills in (browser-suite.mjs, questionnaire()). */
     private static final String NARRATIVE = "벌목장에서 도망쳤습니다. ";
 
@@ -83,7 +87,8 @@ class BrowserEncryptionTest {
             config.put("resultsFile", directory.resolve("results.json").toString());
             config.put("markers", markers);
             config.put("files", Map.of("document", document.toString(), "large", large.toString(),
-                    "photo", photoFile.toString(), "otherKey", otherKey.toString()));
+                    "photo", photoFile.toString(), "otherKey", otherKey.toString(),
+                    "video", VIDEO.toAbsolutePath().toString()));
             config.put("texts", Map.of(
                     "encryptedInBrowser", before(korean.getProperty("received.encrypted-in-browser"), "{"),
                     "encryptedOnServer", before(korean.getProperty("received.encrypted-on-server"), "{"),
@@ -110,6 +115,18 @@ class BrowserEncryptionTest {
         expectBrowserSubmission(failures, submissions, markers.get("resumed"), "browser", Files.readAllBytes(large));
         expectBrowserSubmission(failures, submissions, markers.get("photoStripped"), "browser", photoWithoutMetadata);
         expectBrowserSubmission(failures, submissions, markers.get("photoKept"), "browser", photo);
+        // The cleaned video is the one MetadataRemoverTest proves clean (ffprobe and exiftool find no place or time).
+        byte[] video = Files.readAllBytes(VIDEO);
+        ByteArrayOutputStream cleaned = new ByteArrayOutputStream();
+        MetadataRemover.copy(new ByteArrayInputStream(video), cleaned);
+        byte[] location = "<exif:GPSLatitude>37,33.99N".getBytes(StandardCharsets.US_ASCII); // exiftool's XMP
+        if (!contains(video, location) || contains(cleaned.toByteArray(), location)) {
+            failures.add("the video vector does not carry its location, or the cleaned one still does");
+        }
+        expectBrowserSubmission(failures, submissions, markers.get("videoChromium"), "browser", cleaned.toByteArray());
+        expectBrowserSubmission(failures, submissions, markers.get("videoFirefox"), "browser", cleaned.toByteArray());
+        expectBrowserSubmission(failures, submissions, markers.get("videoNoScript"), "server", cleaned.toByteArray());
+        expectBrowserSubmission(failures, submissions, markers.get("videoKeptNoScript"), "server", video);
         if (submissions.containsKey(markers.get("wrongKey"))) {
             failures.add("wrongKey: a submission arrived although the served key was not the page's");
         }
@@ -331,6 +348,15 @@ class BrowserEncryptionTest {
         out.writeBytes(tiff);
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Properties messages(String language) throws IOException {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The browser modules' unit tests (src/test/browser/modules.test.mjs) under Node's test runner: hashes, padding sizes,
- * the SEIPDv1 writer against openpgp.js's decryption, and the photo metadata filter on JPEG and PNG.
+ * the SEIPDv1 writer against openpgp.js's decryption, the photo metadata filter on JPEG and PNG, and the video and
+ * HEIF one on MP4, QuickTime and HEIF boxes.
  */
 class BrowserModulesTest {
     private static final long TIMEOUT_SECONDS = 120;

@@ -83,6 +83,12 @@ class RefusalsTest {
                 .file(SubmissionService.ATTACHMENTS_FIELD, "big.bin", "application/octet-stream", new byte[100_001]))));
         cases.add(new Case("large request", Reason.REQUEST_TOO_LARGE, site.post("/submit?lang=ru", form(token)
                 .file(SubmissionService.ATTACHMENTS_FIELD, "big.bin", "application/octet-stream", new byte[1 << 20]))));
+        cases.add(new Case("unreadable video", Reason.UNREADABLE_MEDIA, site.post("/submit?lang=ru", form(token)
+                .file(SubmissionService.ATTACHMENTS_FIELD, "video.mp4", "video/mp4",
+                        Files.readAllBytes(Path.of("src/test/resources/media/truncated.mp4"))))));
+        cases.add(new Case("keep-metadata after a file", Reason.MALFORMED_FORM, site.post("/submit?lang=ru", form(token)
+                .file(SubmissionService.ATTACHMENTS_FIELD, "1.txt", "text/plain", new byte[1])
+                .field(SubmissionService.KEEP_METADATA_FIELD, SubmissionService.KEEP_METADATA_YES))));
         cases.add(new Case("not multipart", Reason.MALFORMED_FORM, site.send("POST", "/submit?lang=ru",
                 HttpRequest.BodyPublishers.ofString("testimony=x"), "Content-Type", "application/x-www-form-urlencoded")));
         cases.add(new Case("broken multipart", Reason.MALFORMED_FORM, site.send("POST", "/submit?lang=ru",
