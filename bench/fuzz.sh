@@ -42,8 +42,9 @@ for target in "${targets[@]}"; do
       --keep_going=20 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=0 -print_final_stats=1 \
       -artifact_prefix="$work/findings/$name/" "$work/corpus/$name" "$OLDPWD/$seeds") \
     > "$work/$name.log" 2>&1 || true
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log")
+  # with --keep_going libFuzzer prints stats at each finding too: the last ones are the whole run's
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log" | tail -1)
   findings=$(find "$work/findings/$name" -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' | wc -l)
   summary+=("$(printf '%-52s %12s executions %8s/s %3s findings  load after: %s' "$name" "${runs:-?}" \
     "${rate:-?}" "$findings" "$(cut -d' ' -f1-3 /proc/loadavg)")")
