@@ -105,6 +105,17 @@ public final class IntakeApp {
         routes.exception(Exception.class, errors::internal);
         routes.error(404, errors::notFound);
         routes.error(405, errors::methodNotAllowed);
+        routes.after(ctx -> UnreadBody.discard(ctx.req(), maxDiscardedBody()));
+    }
+
+    /**
+     * A refused body is read to its end (so the browser sees the answer, {@link UnreadBody}) when it declares at most
+     * twice the largest submission: a source whose files are somewhat over the limit learns why, and a refusal never
+     * costs more than two submissions.
+     */
+    private long maxDiscardedBody() {
+        long largest = settings.limits().maxRequestBytes();
+        return largest > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * largest;
     }
 
     /** Security headers on every response, and no method but GET, HEAD and POST. */
