@@ -36,6 +36,14 @@ public final class IntakeApp {
     /** Request line and headers together; a Tor Browser request needs about 1 KiB. */
     private static final int MAX_HEADER_BYTES = 8 * 1024;
 
+    /**
+     * A request thread waits for every read of a body, and every Tor client comes from 127.0.0.1, so nothing can be
+     * limited per address: without a floor, a few hundred connections sending a byte a second hold every thread and no
+     * source can submit. Jetty drops a body whose average rate since its first byte falls below this (checked on each
+     * read); a source over Tor sends tens of KiB a second, and even a stalled circuit averages far more than this.
+     */
+    private static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+
     private final PageController pages;
     private final SubmissionController submissions;
     private final UploadController uploads;
@@ -107,6 +115,17 @@ public final class IntakeApp {
         routes.exception(Exception.class, errors::internal);
         routes.error(404, errors::notFound);
         routes.error(405, errors::methodNotAllowed);
+        routes.after(ctx -> UnreadBody.discard(ctx.req(), maxDiscardedBody()));
+    }
+
+    /**
+     * A refused body is read to its end (so the browser sees the answer, {@link UnreadBody}) when it declares at most
+     * twice the largest submission: a source whose files are somewhat over the limit learns why, and a refusal never
+     * costs more than two submissions.
+     */
+    private long maxDiscardedBody() {
+        long largest = settings.limits().maxRequestBytes();
+        return largest > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * largest;
     }
 
     /** Security headers on every response, and no method but GET, HEAD and POST. */
@@ -145,5 +164,6 @@ public final class IntakeApp {
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(false); // clock skew can unmask an onion service's host
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
     }
 }

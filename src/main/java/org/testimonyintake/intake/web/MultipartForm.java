@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartCompliance;
 import org.eclipse.jetty.io.Content;
@@ -116,7 +117,7 @@ public final class MultipartForm implements Iterator<FormPart> {
         int n;
         try {
             n = body.read(buffer);
-        } catch (IOException e) {
+        } catch (IOException | BadMessageException e) { // broke off, or slower than the minimum data rate
             throw new RequestBrokeOff(e);
         }
         if (n < 0) {

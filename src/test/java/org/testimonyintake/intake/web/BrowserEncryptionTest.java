@@ -96,7 +96,7 @@ class BrowserEncryptionTest {
                     "receiptWarning", korean.getProperty("received.receipt-warning"),
                     "noReplies", korean.getProperty("return.no-replies")));
             Path configFile = Files.writeString(directory.resolve("config.json"), JSON.std.asString(config));
-            failures.addAll(runSuite(configFile, directory.resolve("results.json")));
+            failures.addAll(runSuite(SUITE, SUITE_TIMEOUT_SECONDS, configFile, directory.resolve("results.json")));
         }
 
         Map<String, Path> submissions = decryptAll(data);
@@ -149,26 +149,26 @@ class BrowserEncryptionTest {
         assertEquals(List.of(), failures);
     }
 
-    /** Runs the node suite, its output going to the build log; returns its failures. */
-    private static List<String> runSuite(Path configFile, Path resultsFile) throws Exception {
-        Process node = new ProcessBuilder("node", SUITE.toString(), configFile.toString())
+    /** Runs a node suite, its output going to the build log; returns its failures. */
+    static List<String> runSuite(Path suite, long timeoutSeconds, Path configFile, Path resultsFile) throws Exception {
+        Process node = new ProcessBuilder("node", suite.toString(), configFile.toString())
                 .redirectErrorStream(true).start();
         Thread echo = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                lines.lines().forEach(line -> System.out.println("[browser-suite] " + line));
+                lines.lines().forEach(line -> System.out.println("[" + suite.getFileName() + "] " + line));
             } catch (IOException e) {
-                System.out.println("[browser-suite] output lost: " + e);
+                System.out.println("[" + suite.getFileName() + "] output lost: " + e);
             }
         });
         echo.start();
-        if (!node.waitFor(SUITE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        if (!node.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             node.descendants().forEach(ProcessHandle::destroyForcibly);
             node.destroyForcibly();
-            return List.of("the browser suite did not finish within " + SUITE_TIMEOUT_SECONDS + " s");
+            return List.of(suite.getFileName() + " did not finish within " + timeoutSeconds + " s");
         }
         echo.join();
         if (!Files.exists(resultsFile)) {
-            return List.of("the browser suite exited with " + node.exitValue() + " and wrote no results");
+            return List.of(suite.getFileName() + " exited with " + node.exitValue() + " and wrote no results");
         }
         List<String> failures = new ArrayList<>();
         for (Object result : JSON.std.listFrom(Files.readString(resultsFile))) {
