@@ -84,6 +84,7 @@ public final class CaseFolder {
             for (BundleManifest.Submission submission : manifest.submissions()) {
                 outcomes.add(addSubmission(zip, submission));
             }
+            ForgottenCases.add(folder, manifest.forgotten());
         }
         writeIndex();
         return outcomes;

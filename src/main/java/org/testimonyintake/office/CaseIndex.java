@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.render.IndexEntry;
 import org.testimonyintake.render.IndexNavigation;
@@ -24,7 +25,8 @@ import org.testimonyintake.render.TestimonyView;
  * The index pages of a case folder: {@value CaseFolder#INDEX} lists every submission by date of arrival, and static
  * sibling pages list them newest first, by language, or only those of one language, one month, or one answer to a
  * choice question. Static pages, so that sorting and filtering work in a staff browser with JavaScript off, as the
- * pages' policy demands anyway. All are rebuilt from the folder each time a bundle is added.
+ * pages' policy demands anyway. Each also lists the returning sources' cases the server reported forgotten. All are
+ * rebuilt from the folder each time a bundle is added.
  */
 final class CaseIndex {
     private static final String VIEW_FILE = "testimony.html";
@@ -38,6 +40,7 @@ final class CaseIndex {
     }
 
     static void write(Path folder, List<CaseFolder.Submission> submissions) throws IOException {
+        List<BundleManifest.ForgottenCase> forgotten = ForgottenCases.read(folder);
         List<CaseFolder.Submission> byArrival = submissions.stream().sorted(BY_ARRIVAL).toList();
         List<IndexNavigation.Choice> sortings = new ArrayList<>();
         List<Page> pages = new ArrayList<>();
@@ -78,7 +81,8 @@ final class CaseIndex {
                 navigation.add(new IndexNavigation(filter.getKey(), mark(choices, page)));
             }
             List<IndexEntry> entries = page.rows().stream().map(CaseIndex::entry).toList();
-            writeAtomically(folder, page.fileName(), TestimonyView.renderIndex(page.heading(), navigation, entries));
+            writeAtomically(folder, page.fileName(), TestimonyView.renderIndex(page.heading(), navigation, entries,
+                    forgotten));
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.format.TestimonyDocument.Answer;
 import org.testimonyintake.format.TestimonyDocument.Attachment;
@@ -55,6 +56,12 @@ public final class TestimonyView {
 
     /** The same, headed by {@code heading}, with lines of links to the other sortings and filters of the index. */
     public static String renderIndex(String heading, List<IndexNavigation> navigation, List<IndexEntry> entries) {
+        return renderIndex(heading, navigation, entries, List.of());
+    }
+
+    /** The same, ending with the returning sources' cases the server reported forgotten (FORMAT.md section 8). */
+    public static String renderIndex(String heading, List<IndexNavigation> navigation, List<IndexEntry> entries,
+                                     List<BundleManifest.ForgottenCase> forgotten) {
         StringBuilder body = new StringBuilder(1024 + entries.size() * 512);
         body.append("<h1>");
         HtmlText.appendContent(body, heading);
@@ -94,7 +101,24 @@ public final class TestimonyView {
             }
             body.append("</tbody>\n</table>\n");
         }
+        appendForgotten(body, forgotten);
         return HtmlPage.render(heading, body.toString(), HtmlPage.INDEX_POLICY);
+    }
+
+    private static void appendForgotten(StringBuilder body, List<BundleManifest.ForgottenCase> forgotten) {
+        if (forgotten.isEmpty()) {
+            return;
+        }
+        body.append("<h2>Forgotten on the server</h2>\n<p class=\"notice\">The intake server forgot these returning ")
+                .append("sources' cases after a long time without activity: their receipts open nothing any more, ")
+                .append("and a reply to them would not be stored.</p>\n<ul>\n");
+        for (BundleManifest.ForgottenCase forgottenCase : forgotten) {
+            body.append("<li class=\"data\">");
+            HtmlText.appendContent(body, "forgotten on the server: case " + forgottenCase.caseId() + ", "
+                    + forgottenCase.date());
+            body.append("</li>\n");
+        }
+        body.append("</ul>\n");
     }
 
     private static void appendAnswers(StringBuilder body, List<Answer> answers) {

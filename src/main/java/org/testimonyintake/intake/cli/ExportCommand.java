@@ -5,7 +5,11 @@ import org.testimonyintake.cli.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.testimonyintake.format.BundleManifest;
+import org.testimonyintake.store.CaseStore;
 import org.testimonyintake.store.SubmissionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,12 +40,22 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException(ExitCode.FILE, "the data directory " + data + " does not exist");
         }
         int exported;
-        try (SubmissionStore store = openForExport(data)) {
-            exported = store.exportBundle(out, deleteExported);
+        List<BundleManifest.ForgottenCase> forgotten;
+        try (SubmissionStore store = openForExport(data); CaseStore cases = CaseStore.open(data, Clock.systemUTC())) {
+            forgotten = cases.forgottenCases();
+            exported = store.exportBundle(out, deleteExported, forgotten);
+            if (deleteExported) {
+                // Like the submissions: a bundle that deletes takes the list; any other is a copy.
+                cases.clearForgotten(forgotten.stream().map(BundleManifest.ForgottenCase::caseId).toList());
+            }
         }
         PrintWriter printer = spec.commandLine().getOut();
         printer.println(exported + (exported == 1 ? " submission" : " submissions") + " written to " + out
                 + (deleteExported ? " and deleted from the server" : ""));
+        if (!forgotten.isEmpty()) {
+            printer.println(forgotten.size() + (forgotten.size() == 1 ? " forgotten case" : " forgotten cases")
+                    + " listed in it");
+        }
         printer.println("carry it to the office machine and run: intake-office decrypt --secret FILE --out DIR " + out);
         return ExitCode.OK.code;
     }
