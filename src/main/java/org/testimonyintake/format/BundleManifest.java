@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code bundle.json}, the manifest of an export bundle (FORMAT.md section 8). The server writes it; the office tool
  * reads it from a bundle carried in from outside, so reading checks every name before anything is opened by it.
  */
-public record BundleManifest(LocalDate created, List<Submission> submissions) {
+public record BundleManifest(LocalDate created, List<Submission> submissions, List<ForgottenCase> forgotten) {
     public static final String TYPE = "testimony-intake/bundle";
     public static final int VERSION = 1;
     public static final String ENTRY_NAME = "bundle.json";
@@ -36,6 +36,20 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
     public record Part(String name, long size) {
     }
 
+    /** A returning source's case the server forgot (FORMAT.md section 10.7), and the date it did. */
+    public record ForgottenCase(String caseId, LocalDate date) {
+    }
+
+    public BundleManifest {
+        submissions = List.copyOf(submissions);
+        forgotten = List.copyOf(forgotten);
+    }
+
+    /** A bundle that reports no forgotten case. */
+    public BundleManifest(LocalDate created, List<Submission> submissions) {
+        this(created, submissions, List.of());
+    }
+
     public static boolean isSubmissionId(String id) {
         return ID.matcher(id).matches();
     }
@@ -50,9 +64,14 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
             entries.add(ordered("id", submission.id(), "received", submission.received().toString(),
                     "encryptedBy", submission.encryptedBy(), "subkey", submission.subkey(), "parts", parts));
         }
+        Map<String, Object> root = ordered("type", TYPE, "version", VERSION, "created", created.toString(),
+                "submissions", entries);
+        if (!forgotten.isEmpty()) {
+            root.put("forgotten", forgotten.stream()
+                    .map(f -> ordered("case", f.caseId(), "date", f.date().toString())).toList());
+        }
         try {
-            return JSON.std.asBytes(ordered("type", TYPE, "version", VERSION, "created", created.toString(),
-                    "submissions", entries));
+            return JSON.std.asBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory cannot fail", e);
         }
@@ -81,7 +100,14 @@ public record BundleManifest(LocalDate created, List<Submission> submissions) {
                 submissions.add(new Submission(id, LocalDate.parse((String) submission.get("received")),
                         (String) submission.get("encryptedBy"), subkey, parts));
             }
-            return new BundleManifest(LocalDate.parse((String) root.get("created")), submissions);
+            List<ForgottenCase> forgotten = new ArrayList<>();
+            for (Object entry : (List<?>) root.getOrDefault("forgotten", List.of())) {
+                Map<?, ?> forgottenCase = (Map<?, ?>) entry;
+                String caseId = (String) forgottenCase.get("case");
+                InvalidDocumentException.require(ReplyBundle.isId(caseId), "a forgotten case id is malformed");
+                forgotten.add(new ForgottenCase(caseId, LocalDate.parse((String) forgottenCase.get("date"))));
+            }
+            return new BundleManifest(LocalDate.parse((String) root.get("created")), submissions, forgotten);
         } catch (IOException | ClassCastException | NullPointerException | DateTimeParseException e) {
             throw new InvalidDocumentException("the bundle manifest is malformed");
         }

@@ -13,6 +13,7 @@ import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -84,6 +85,7 @@ public final class CaseFolder {
             for (BundleManifest.Submission submission : manifest.submissions()) {
                 outcomes.add(addSubmission(zip, submission));
             }
+            ForgottenCases.add(folder, manifest.forgotten());
         }
         writeIndex();
         return outcomes;
@@ -268,6 +270,17 @@ public final class CaseFolder {
             }
         }
         return submissions;
+    }
+
+    /**
+     * Keeps a reply the office wrote to a returning source's case (after its bundle is written) and rebuilds the
+     * index, so that the case's page shows it in the conversation; returns that page.
+     */
+    public static Path recordReply(Path folder, String caseId, LocalDate date, ReplyWriter.Written reply)
+            throws IOException {
+        SentReplies.add(folder, new SentReplies.SentReply(caseId, date, reply.id(), reply.document()));
+        CaseIndex.write(folder, submissions(folder));
+        return folder.resolve(CaseIndex.caseFileName(caseId));
     }
 
     /** Rebuilt from what the folder holds, so it lists every submission decrypted into it, from any bundle. */

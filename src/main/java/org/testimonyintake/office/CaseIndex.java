@@ -14,7 +14,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.render.CaseStep;
 import org.testimonyintake.render.IndexEntry;
 import org.testimonyintake.render.IndexNavigation;
 import org.testimonyintake.render.RelativeLink;
@@ -24,7 +26,9 @@ import org.testimonyintake.render.TestimonyView;
  * The index pages of a case folder: {@value CaseFolder#INDEX} lists every submission by date of arrival, and static
  * sibling pages list them newest first, by language, or only those of one language, one month, or one answer to a
  * choice question. Static pages, so that sorting and filtering work in a staff browser with JavaScript off, as the
- * pages' policy demands anyway. All are rebuilt from the folder each time a bundle is added.
+ * pages' policy demands anyway. Each also lists the returning sources' cases, each with a page {@code case-<id>.html}
+ * of its submissions and the office's replies in order, and the cases the server reported forgotten. All are rebuilt
+ * from the folder each time a bundle is added or a reply written.
  */
 final class CaseIndex {
     private static final String VIEW_FILE = "testimony.html";
@@ -38,6 +42,11 @@ final class CaseIndex {
     }
 
     static void write(Path folder, List<CaseFolder.Submission> submissions) throws IOException {
+        List<BundleManifest.ForgottenCase> forgotten = ForgottenCases.read(folder);
+        List<CaseStep.Summary> cases = cases(submissions, SentReplies.read(folder), forgotten);
+        for (CaseStep.Summary summary : cases) {
+            writeAtomically(folder, summary.page().href(), TestimonyView.renderCase(summary));
+        }
         List<CaseFolder.Submission> byArrival = submissions.stream().sorted(BY_ARRIVAL).toList();
         List<IndexNavigation.Choice> sortings = new ArrayList<>();
         List<Page> pages = new ArrayList<>();
@@ -78,8 +87,42 @@ final class CaseIndex {
                 navigation.add(new IndexNavigation(filter.getKey(), mark(choices, page)));
             }
             List<IndexEntry> entries = page.rows().stream().map(CaseIndex::entry).toList();
-            writeAtomically(folder, page.fileName(), TestimonyView.renderIndex(page.heading(), navigation, entries));
+            writeAtomically(folder, page.fileName(), TestimonyView.renderIndex(page.heading(), navigation, entries,
+                    cases, forgotten));
         }
+    }
+
+    /**
+     * Each returning source's case in the folder: its submissions (those whose testimony carries its {@code reply}
+     * member, FORMAT.md section 10.3) and the office's replies, by date; on one day submissions come first, since a
+     * reply answers what came before it and no times are kept.
+     */
+    private static List<CaseStep.Summary> cases(List<CaseFolder.Submission> submissions,
+                                                List<SentReplies.SentReply> replies,
+                                                List<BundleManifest.ForgottenCase> forgotten) {
+        Map<String, List<CaseStep>> steps = new TreeMap<>();
+        for (CaseFolder.Submission submission : submissions.stream().sorted(BY_ARRIVAL).toList()) {
+            submission.document().returning().ifPresent(reply -> steps.computeIfAbsent(reply.caseId(), id -> new ArrayList<>())
+                    .add(new CaseStep.Submission(submission.received(), submission.id(),
+                            RelativeLink.of(List.of(submission.folderName(), VIEW_FILE)), submission.document())));
+        }
+        for (SentReplies.SentReply reply : replies) {
+            steps.computeIfAbsent(reply.caseId(), id -> new ArrayList<>())
+                    .add(new CaseStep.Reply(reply.date().toString(), reply.id(), reply.document()));
+        }
+        Map<String, String> forgottenOn = new TreeMap<>();
+        forgotten.forEach(f -> forgottenOn.put(f.caseId(), f.date().toString()));
+        Comparator<CaseStep> inOrder = Comparator.comparing(CaseStep::date)
+                .thenComparing(step -> step instanceof CaseStep.Reply); // a stable sort: the order above within each
+        List<CaseStep.Summary> cases = new ArrayList<>();
+        steps.forEach((caseId, caseSteps) -> cases.add(new CaseStep.Summary(caseId, link(caseFileName(caseId)),
+                caseSteps.stream().sorted(inOrder).toList(), forgottenOn.get(caseId))));
+        return cases;
+    }
+
+    /** "case-<id>.html"; a case id is 32 lower-case hex digits (FORMAT.md section 10.3), safe in a file name. */
+    static String caseFileName(String caseId) {
+        return "case-" + caseId + ".html";
     }
 
     private static List<Page> filterPages(List<CaseFolder.Submission> rows, Function<CaseFolder.Submission, String> key,

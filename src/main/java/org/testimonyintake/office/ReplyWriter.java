@@ -47,6 +47,10 @@ public final class ReplyWriter {
     public record Attachment(String name, String mediaType, byte[] content) {
     }
 
+    /** A reply written into a bundle: its id, and its plaintext document, which the case folder keeps. */
+    public record Written(String id, ReplyDocument document) {
+    }
+
     private final OfficeKey officeKey;
     private final char[] passphrase;
 
@@ -56,8 +60,8 @@ public final class ReplyWriter {
         this.passphrase = passphrase.clone();
     }
 
-    /** Writes one reply to {@code caseId} into the new file {@code out}; returns the reply's id. */
-    public String write(String caseId, ReplyCertificate replyKey, String message, List<Attachment> attachments,
+    /** Writes one reply to {@code caseId} into the new file {@code out}. */
+    public Written write(String caseId, ReplyCertificate replyKey, String message, List<Attachment> attachments,
             LocalDate today, Path out) throws IOException, KeyMaterialException, WrongPassphraseException, PGPException {
         if (!ReplyBundle.isId(caseId)) {
             throw new KeyMaterialException("a case id is 32 lower-case hex digits");
@@ -77,7 +81,8 @@ public final class ReplyWriter {
             listed.add(entry);
             parts.put(entry.partName(), MessageEncryptor.encrypt(recipients, attachment.content()));
         }
-        byte[] document = new ReplyDocument(message, listed).toJson();
+        ReplyDocument replyDocument = new ReplyDocument(message, listed);
+        byte[] document = replyDocument.toJson();
         Map<String, byte[]> ordered = new LinkedHashMap<>();
         ordered.put(ReplyBundle.DOCUMENT_PART, MessageEncryptor.encrypt(recipients, document));
         ordered.putAll(parts);
@@ -98,7 +103,7 @@ public final class ReplyWriter {
         try (OutputStream file = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             file.write(zipped.toByteArray());
         }
-        return replyId;
+        return new Written(replyId, replyDocument);
     }
 
     /** A binary-document signature by the primary key, dated 00:00 UTC of today. */

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.testimonyintake.format.BundleManifest;
+import org.testimonyintake.format.ReplyDocument;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.format.TestimonyDocument.Answer;
 import org.testimonyintake.format.TestimonyDocument.Attachment;
@@ -55,6 +57,15 @@ public final class TestimonyView {
 
     /** The same, headed by {@code heading}, with lines of links to the other sortings and filters of the index. */
     public static String renderIndex(String heading, List<IndexNavigation> navigation, List<IndexEntry> entries) {
+        return renderIndex(heading, navigation, entries, List.of(), List.of());
+    }
+
+    /**
+     * The same, ending with the returning sources' cases in the folder, each linking to its {@link #renderCase case
+     * page}, and the cases the server reported forgotten (FORMAT.md section 8).
+     */
+    public static String renderIndex(String heading, List<IndexNavigation> navigation, List<IndexEntry> entries,
+                                     List<CaseStep.Summary> cases, List<BundleManifest.ForgottenCase> forgotten) {
         StringBuilder body = new StringBuilder(1024 + entries.size() * 512);
         body.append("<h1>");
         HtmlText.appendContent(body, heading);
@@ -94,11 +105,112 @@ public final class TestimonyView {
             }
             body.append("</tbody>\n</table>\n");
         }
+        appendCases(body, cases);
+        appendForgotten(body, forgotten);
         return HtmlPage.render(heading, body.toString(), HtmlPage.INDEX_POLICY);
+    }
+
+    /**
+     * A returning source's case: every submission and every reply of the office, oldest first, the submissions' answers
+     * and the replies' messages in full.
+     */
+    public static String renderCase(CaseStep.Summary summary) {
+        StringBuilder body = new StringBuilder(4096);
+        body.append("<h1>Case <span class=\"digest\">");
+        HtmlText.appendContent(body, summary.caseId());
+        body.append("</span></h1>\n<p class=\"notice\">A returning source's case: what they sent with their receipt ")
+                .append("and what the office replied, oldest first. Only dates are kept, never times: on one day, ")
+                .append("the source's submissions are shown before the office's replies. Everything the source ")
+                .append("wrote is shown exactly as plain text.</p>\n");
+        if (summary.forgotten() != null) {
+            body.append("<p class=\"warning\">");
+            HtmlText.appendContent(body, "Forgotten on the server on " + summary.forgotten()
+                    + ": the receipt opens nothing any more, and a reply would not be stored.");
+            body.append("</p>\n");
+        }
+        for (CaseStep step : summary.steps()) {
+            if (step instanceof CaseStep.Submission submission) {
+                appendSubmissionStep(body, submission);
+            } else if (step instanceof CaseStep.Reply reply) {
+                appendReplyStep(body, reply);
+            }
+        }
+        return HtmlPage.render("Case " + summary.caseId(), body.toString(), HtmlPage.INDEX_POLICY);
+    }
+
+    private static void appendSubmissionStep(StringBuilder body, CaseStep.Submission submission) {
+        body.append("<h2>");
+        HtmlText.appendContent(body, submission.date() + ": the source wrote");
+        body.append("</h2>\n<p>Submission <a href=\"").append(submission.view().href()).append("\">");
+        HtmlText.appendContent(body, submission.id());
+        int attachments = submission.document().attachments().size();
+        body.append("</a>, in ");
+        HtmlText.appendContent(body, describeLanguage(submission.document().language()));
+        body.append(attachments == 0 ? ", no attachments" : ", " + attachments
+                + (attachments == 1 ? " attachment" : " attachments") + " (on its page)").append(".</p>\n");
+        appendAnswerList(body, submission.document().answers());
+    }
+
+    private static void appendReplyStep(StringBuilder body, CaseStep.Reply reply) {
+        body.append("<h2>");
+        HtmlText.appendContent(body, reply.date() + ": the office replied");
+        body.append("</h2>\n<p class=\"notice\">Reply ");
+        HtmlText.appendContent(body, reply.id());
+        body.append("</p>\n");
+        appendValue(body, "p", reply.document().message());
+        if (!reply.document().attachments().isEmpty()) {
+            body.append("<ul class=\"choices\">\n");
+            for (ReplyDocument.Attachment attachment : reply.document().attachments()) {
+                body.append("<li class=\"data\">");
+                HtmlText.appendContent(body, attachment.name() + String.format(Locale.ROOT, " (%,d bytes)", attachment.size()));
+                body.append("</li>\n");
+            }
+            body.append("</ul>\n");
+        }
+    }
+
+    private static void appendCases(StringBuilder body, List<CaseStep.Summary> cases) {
+        if (cases.isEmpty()) {
+            return;
+        }
+        body.append("<h2>Returning sources' cases</h2>\n<table>\n<thead><tr><th>Case</th><th>Submissions</th>")
+                .append("<th>Replies</th><th>Last</th></tr></thead>\n<tbody>\n");
+        for (CaseStep.Summary summary : cases) {
+            long submissions = summary.steps().stream().filter(CaseStep.Submission.class::isInstance).count();
+            body.append("<tr><td><a href=\"").append(summary.page().href()).append("\">");
+            HtmlText.appendContent(body, summary.caseId());
+            body.append("</a></td><td>").append(submissions).append("</td><td>")
+                    .append(summary.steps().size() - submissions).append("</td><td class=\"date\">");
+            String last = summary.steps().isEmpty() ? "" : summary.steps().get(summary.steps().size() - 1).date();
+            HtmlText.appendContent(body, last + (summary.forgotten() == null ? ""
+                    : " (forgotten on the server " + summary.forgotten() + ")"));
+            body.append("</td></tr>\n");
+        }
+        body.append("</tbody>\n</table>\n");
+    }
+
+    private static void appendForgotten(StringBuilder body, List<BundleManifest.ForgottenCase> forgotten) {
+        if (forgotten.isEmpty()) {
+            return;
+        }
+        body.append("<h2>Forgotten on the server</h2>\n<p class=\"notice\">The intake server forgot these returning ")
+                .append("sources' cases after a long time without activity: their receipts open nothing any more, ")
+                .append("and a reply to them would not be stored.</p>\n<ul>\n");
+        for (BundleManifest.ForgottenCase forgottenCase : forgotten) {
+            body.append("<li class=\"data\">");
+            HtmlText.appendContent(body, "forgotten on the server: case " + forgottenCase.caseId() + ", "
+                    + forgottenCase.date());
+            body.append("</li>\n");
+        }
+        body.append("</ul>\n");
     }
 
     private static void appendAnswers(StringBuilder body, List<Answer> answers) {
         body.append("<h2>Answers</h2>\n");
+        appendAnswerList(body, answers);
+    }
+
+    private static void appendAnswerList(StringBuilder body, List<Answer> answers) {
         if (answers.isEmpty()) {
             body.append("<p class=\"empty\">No answers.</p>\n");
         }

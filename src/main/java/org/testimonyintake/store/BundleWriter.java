@@ -47,8 +47,8 @@ final class BundleWriter {
      *
      * @param parts the ciphertext of each part, read twice: once for its CRC, once to copy it
      */
-    static void write(Path bundleFile, LocalDate created, List<StoredSubmission> submissions, PartReader parts)
-            throws IOException {
+    static void write(Path bundleFile, LocalDate created, List<StoredSubmission> submissions,
+                      List<BundleManifest.ForgottenCase> forgotten, PartReader parts) throws IOException {
         Path bundle = bundleFile.toAbsolutePath();
         // Checked first to fail before writing; the rename below checks again.
         if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
@@ -59,7 +59,7 @@ final class BundleWriter {
         FileChannel channel = DataDirectory.createOwnerOnlyFile(temporary);
         try (ZipOutputStream zip = new ZipOutputStream(
                 new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE))) {
-            byte[] manifest = manifest(created, submissions);
+            byte[] manifest = manifest(created, submissions, forgotten);
             CRC32 manifestCrc = new CRC32();
             manifestCrc.update(manifest);
             zip.putNextEntry(storedEntry(BundleManifest.ENTRY_NAME, manifest.length, manifestCrc.getValue()));
@@ -83,11 +83,12 @@ final class BundleWriter {
         DataDirectory.syncDirectory(bundle.getParent());
     }
 
-    private static byte[] manifest(LocalDate created, List<StoredSubmission> submissions) {
+    private static byte[] manifest(LocalDate created, List<StoredSubmission> submissions,
+                                   List<BundleManifest.ForgottenCase> forgotten) {
         return new BundleManifest(created, submissions.stream()
                 .map(s -> new BundleManifest.Submission(s.id(), s.received(), s.encryptedBy(), s.subkey(),
                         s.parts().stream().map(p -> new BundleManifest.Part(p.name(), p.size())).toList()))
-                .toList()).toJson();
+                .toList(), forgotten).toJson();
     }
 
     /** STORED needs size and CRC before the data: one pass to compute them, one to copy. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.testimonyintake.format.BundleManifest;
 
 /**
  * The SQL of returning sources' cases and replies (FORMAT.md section 10.6), on a connection of its own to the same
@@ -42,8 +43,9 @@ final class CaseDatabase implements AutoCloseable {
                 PRIMARY KEY (reply_id, name)
             ) STRICT, WITHOUT ROWID""", """
             CREATE TABLE IF NOT EXISTS forgotten_cases (
-                id TEXT NOT NULL PRIMARY KEY CHECK (%s)
-            ) STRICT, WITHOUT ROWID""".formatted(HEX32.formatted("id")));
+                id        TEXT NOT NULL PRIMARY KEY CHECK (%s),
+                forgotten TEXT NOT NULL CHECK (%s)
+            ) STRICT, WITHOUT ROWID""".formatted(HEX32.formatted("id"), DATE.formatted("forgotten")));
 
     private final Handle handle;
 
@@ -162,8 +164,10 @@ final class CaseDatabase implements AutoCloseable {
                     SELECT id FROM cases WHERE (claimed = 1 AND last_activity <= :idle) OR (claimed = 0 AND last_activity <= :unclaimed)""")
                     .bind("idle", idleCutoff).bind("unclaimed", unclaimedCutoff).mapTo(String.class).list();
             for (String id : idle) {
-                transaction.createUpdate("INSERT OR IGNORE INTO forgotten_cases (id) SELECT id FROM cases WHERE id = :id AND claimed = 1")
-                        .bind("id", id).execute();
+                transaction.createUpdate("""
+                        INSERT OR IGNORE INTO forgotten_cases (id, forgotten)
+                        SELECT id, :today FROM cases WHERE id = :id AND claimed = 1""")
+                        .bind("id", id).bind("today", today.toString()).execute();
                 transaction.createUpdate("DELETE FROM cases WHERE id = :id").bind("id", id).execute();
             }
             // A link whose submission was exported and deleted would only tell how many submissions a case had.
@@ -182,8 +186,11 @@ final class CaseDatabase implements AutoCloseable {
     }
 
     /** Cases forgotten since the last export that took them; the export bundle lists them (FORMAT.md section 10.6). */
-    List<String> forgottenCases() {
-        return handle.createQuery("SELECT id FROM forgotten_cases ORDER BY id").mapTo(String.class).list();
+    List<BundleManifest.ForgottenCase> forgottenCases() {
+        return handle.createQuery("SELECT id, forgotten FROM forgotten_cases ORDER BY forgotten, id")
+                .map((row, context) -> new BundleManifest.ForgottenCase(row.getString("id"),
+                        LocalDate.parse(row.getString("forgotten"))))
+                .list();
     }
 
     void clearForgotten(List<String> ids) {

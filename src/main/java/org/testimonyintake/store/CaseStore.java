@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.JdbiException;
+import org.testimonyintake.format.BundleManifest;
 
 /**
  * Returning sources' cases and the office's replies to them (FORMAT.md section 10.6): a case's id, lookup id and
@@ -31,6 +32,12 @@ public final class CaseStore implements AutoCloseable {
     /** FORMAT.md section 10.7, in days. */
     public record Retention(int keepReadReplyDays, int keepUnreadReplyDays, int forgetIdleCaseDays) {
         public static final Retention STANDARD = new Retention(7, 90, 180);
+
+        public Retention {
+            if (keepReadReplyDays < 1 || keepUnreadReplyDays < 1 || forgetIdleCaseDays < 1) {
+                throw new IllegalArgumentException("replies and cases are kept at least a day");
+            }
+        }
     }
 
     public record Forgotten(int replies, int cases) {
@@ -99,7 +106,8 @@ public final class CaseStore implements AutoCloseable {
         return database.deleteExpired(today(), retention);
     }
 
-    public synchronized List<String> forgottenCases() {
+    /** The cases forgotten since an export last took the list (FORMAT.md section 8), oldest first. */
+    public synchronized List<BundleManifest.ForgottenCase> forgottenCases() {
         return database.forgottenCases();
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.upload.UploadLimits;
 import org.testimonyintake.upload.UploadStore;
 
@@ -107,12 +108,13 @@ public final class PostgresSubmissionStore implements SubmissionStore {
      * a submission twice (same id), never lose one.
      */
     @Override
-    public synchronized int exportBundle(Path bundleFile, boolean deleteExported) throws IOException {
+    public synchronized int exportBundle(Path bundleFile, boolean deleteExported,
+                                         List<BundleManifest.ForgottenCase> forgotten) throws IOException {
         requireOpen();
         database.ready();
         try (PostgresDatabase.Exporting export = database.beginExport(deleteExported)) {
             List<StoredSubmission> exported = export.pending();
-            BundleWriter.write(bundleFile, today(), exported, (id, part) -> export.openPart(id, part.name()));
+            BundleWriter.write(bundleFile, today(), exported, forgotten, (id, part) -> export.openPart(id, part.name()));
             if (deleteExported) {
                 export.deleteAndCommit(exported.stream().map(StoredSubmission::id).toList());
                 if (!exported.isEmpty()) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
+import org.testimonyintake.format.BundleManifest;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -115,7 +116,8 @@ public final class SqliteSubmissionStore implements SubmissionStore {
     }
 
     @Override
-    public synchronized int exportBundle(Path bundleFile, boolean deleteExported) throws IOException {
+    public synchronized int exportBundle(Path bundleFile, boolean deleteExported,
+                                         List<BundleManifest.ForgottenCase> forgotten) throws IOException {
         requireOpen();
         List<StoredSubmission> exported = new java.util.ArrayList<>();
         for (StoredSubmission submission : pending()) {
@@ -124,7 +126,7 @@ public final class SqliteSubmissionStore implements SubmissionStore {
                 exported.add(submission);
             }
         }
-        BundleWriter.write(bundleFile, today(), exported,
+        BundleWriter.write(bundleFile, today(), exported, forgotten,
                 (id, part) -> Files.newInputStream(dataDirectory.submission(id).resolve(part.name())));
         if (deleteExported && !exported.isEmpty()) {
             List<String> ids = exported.stream().map(StoredSubmission::id).toList();

@@ -3,6 +3,7 @@ package org.testimonyintake.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.testimonyintake.format.BundleManifest;
 
 /**
  * Where the intake server keeps submissions: ciphertext parts and the fields of FORMAT.md section 6, nothing more.
@@ -35,7 +36,13 @@ public interface SubmissionStore extends AutoCloseable {
      * @return how many submissions the bundle holds
      * @throws java.nio.file.FileAlreadyExistsException if the bundle file exists
      */
-    int exportBundle(Path bundleFile, boolean deleteExported) throws IOException;
+    default int exportBundle(Path bundleFile, boolean deleteExported) throws IOException {
+        return exportBundle(bundleFile, deleteExported, List.of());
+    }
+
+    /** The same, the bundle also listing returning sources' cases the server forgot (FORMAT.md section 8). */
+    int exportBundle(Path bundleFile, boolean deleteExported, List<BundleManifest.ForgottenCase> forgotten)
+            throws IOException;
 
     /** Waits for commits under way, then closes. Submissions never committed are not kept. */
     @Override

@@ -69,6 +69,32 @@ class CaseFolderTest {
     }
 
     @Test
+    void casesTheServerForgotAreListedOnEveryIndexPageOnceWithTheirFirstDate() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("case"));
+        CaseFolder cases = new CaseFolder(folder, decryptor);
+        String forgotten = "00112233445566778899aabbccddeeff";
+        cases.addBundle(bundle(new BundleManifest(LocalDate.of(2026, 12, 6), List.of(),
+                List.of(new BundleManifest.ForgottenCase(forgotten, LocalDate.of(2026, 12, 5))))));
+        cases.addBundle(bundle(photo(), Map.of("attachment-1.pgp", MessageEncryptor.encrypt(office, PHOTO))));
+        cases.addBundle(bundle(new BundleManifest(LocalDate.of(2026, 12, 9), List.of(),
+                List.of(new BundleManifest.ForgottenCase(forgotten, LocalDate.of(2026, 12, 8))))));
+
+        for (String page : List.of(CaseFolder.INDEX, "index-newest-first.html", "index-language-ru.html")) {
+            String html = Files.readString(folder.resolve(page));
+            assertTrue(html.contains("forgotten on the server: case " + forgotten + ", 2026-12-05"), page);
+            assertEquals(1, html.split(forgotten, -1).length - 1, "reported twice, listed once: " + page);
+        }
+    }
+
+    private Path bundle(BundleManifest manifest) throws Exception {
+        Path bundle = Files.createTempFile(dir, "bundle-", ".zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bundle))) {
+            put(zip, BundleManifest.ENTRY_NAME, manifest.toJson());
+        }
+        return bundle;
+    }
+
+    @Test
     void aTamperedAttachmentLeavesNothingOfItsSubmission() throws Exception {
         byte[] tampered = MessageEncryptor.encrypt(office, PHOTO);
         tampered[tampered.length - 5] ^= 1;

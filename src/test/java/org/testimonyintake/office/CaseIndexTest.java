@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.format.ReplyDocument;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.format.TestimonyDocument.Answer;
 
@@ -53,6 +54,42 @@ class CaseIndexTest {
             assertTrue(page.contains("<a href=\"" + link + "\">"), link);
         }
         assertTrue(Files.readString(folder.resolve("index.html")).contains("oldest first (shown)"));
+    }
+
+    @Test
+    void aCasePageShowsTheSourcesSubmissionsAndTheOfficesRepliesInOrder() throws Exception {
+        String caseId = "0123456789abcdef0123456789abcdef";
+        returning("2026-11-27", B, caseId, "first: the camp <b>north</b>");
+        returning("2026-12-03", C, caseId, "second follow-up");
+        returning("2026-12-01", A, caseId, "first follow-up");
+        submission("2026-11-28", "dddddddddddddddddddddddddddddddd", "ko", List.of());
+        SentReplies.add(folder, new SentReplies.SentReply(caseId, java.time.LocalDate.of(2026, 12, 1),
+                "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", new ReplyDocument("Which camp? <script>x</script>", List.of(
+                        new ReplyDocument.Attachment(1, "map.png", "image/png", 1234, "a".repeat(64))))));
+
+        CaseIndex.write(folder, CaseFolder.submissions(folder));
+
+        String page = Files.readString(folder.resolve("case-" + caseId + ".html"));
+        List<String> order = Pattern.compile("<h2>([^<]*)</h2>").matcher(page).results().map(m -> m.group(1)).toList();
+        assertEquals(List.of("2026-11-27: the source wrote", "2026-12-01: the source wrote",
+                "2026-12-01: the office replied", "2026-12-03: the source wrote"), order, "by date, the source first on a day");
+        int first = page.indexOf("first: the camp"), followUp = page.indexOf("first follow-up");
+        int reply = page.indexOf("Which camp?"), second = page.indexOf("second follow-up");
+        assertTrue(first < followUp && followUp < reply && reply < second, page);
+        assertTrue(page.contains("<a href=\"2026-11-27-" + B + "/testimony.html\">"), page);
+        assertTrue(page.contains("Which camp? &lt;script&gt;x&lt;/script&gt;") && page.contains("map.png (1,234 bytes)"), page);
+        assertTrue(page.contains("the camp &lt;b&gt;north&lt;/b&gt;"), "the source's text is text");
+        assertFalse(page.contains("dddddddd"), "a submission outside the case is not on its page");
+
+        String index = Files.readString(folder.resolve("index.html"));
+        assertTrue(index.contains("<a href=\"case-" + caseId + ".html\">" + caseId + "</a></td><td>3</td><td>1</td>"
+                + "<td class=\"date\">2026-12-03</td>"), index);
+    }
+
+    private void returning(String date, String id, String caseId, String testimony) throws Exception {
+        TestimonyDocument document = new TestimonyDocument("ru", "server", List.of(Answer.text("testimony", null, testimony)),
+                List.of(), new TestimonyDocument.Reply(caseId, "TEST-ONLY not a key"));
+        Files.write(Files.createDirectory(folder.resolve(date + "-" + id)).resolve("testimony.json"), document.toJson());
     }
 
     private List<String> rows(String page) throws Exception {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.testimonyintake.format.ReplyDocument;
+import org.testimonyintake.format.TestimonyDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,6 +42,29 @@ class IndexPageTest {
         assertEquals(List.of(visible), page.textsOfClass("date"));
         assertEquals(List.of(visible), page.textsOfClass("data"));
         assertEquals(List.of(visible), page.textsOfClass("excerpt"));
+    }
+
+    @Test
+    void aCasePageKeepsHostileAnswersAndRepliesAsText() throws Exception {
+        String hostile = "<script>alert(1)</script><img src=x onerror=alert(1)>\u202E";
+        String visible = "<script>alert(1)</script><img src=x onerror=alert(1)>U+202E";
+        TestimonyDocument document = new TestimonyDocument("ko", "browser",
+                List.of(TestimonyDocument.Answer.text("testimony", hostile, hostile)), List.of(),
+                new TestimonyDocument.Reply("0123456789abcdef0123456789abcdef", "TEST-ONLY"));
+        CaseStep.Summary summary = new CaseStep.Summary("0123456789abcdef0123456789abcdef", new RelativeLink("case-x.html"),
+                List.of(new CaseStep.Submission("2026-12-01", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                new RelativeLink("2026-12-01-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/testimony.html"), document),
+                        new CaseStep.Reply("2026-12-02", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+                                new ReplyDocument(hostile, List.of(new ReplyDocument.Attachment(1, hostile, "text/plain", 1,
+                                        "a".repeat(64)))))), "2026-12-09");
+
+        StrictHtml page = StrictHtml.readIndexPage(TestimonyView.renderCase(summary));
+
+        assertEquals(List.of(visible, visible), page.textsOfClass("value"), "the answer and the reply");
+        assertTrue(page.textsOfClass("warning").get(0).contains("Forgotten on the server on 2026-12-09"));
+        assertTrue(page.textsOfClass("data").contains(visible + " (1 bytes)"));
+        assertEquals(List.of("2026-12-01-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/testimony.html"), page.elements().stream()
+                .filter(e -> e.name().equals("a")).map(e -> e.attributes().get("href")).toList());
     }
 
     @Test

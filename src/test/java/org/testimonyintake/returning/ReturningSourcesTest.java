@@ -1,10 +1,13 @@
 package org.testimonyintake.returning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -13,15 +16,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.InvalidDocumentException;
 import org.testimonyintake.format.KeyProfile;
+import org.testimonyintake.format.ReplyBundle;
 import org.testimonyintake.format.ReplyCertificate;
+import org.testimonyintake.intake.cli.IntakeServer;
 import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.office.ReplyWriter;
 import org.testimonyintake.store.CaseStore;
@@ -153,10 +161,70 @@ class ReturningSourcesTest {
         returning.read((ReturningSources.Lookup.Found) returning.find(reader.receipt().grouped()));
         clock.set(DAY_ONE.plusDays(180));
         assertEquals(new CaseStore.Forgotten(0, 1), cases.deleteExpired(CaseStore.Retention.STANDARD), "the idle case");
-        assertEquals(List.of(away.caseId()), cases.forgottenCases());
+        assertEquals(List.of(new BundleManifest.ForgottenCase(away.caseId(), DAY_ONE.plusDays(180))), cases.forgottenCases());
         assertInstanceOf(ReturningSources.Lookup.NotFound.class, returning.find(away.receipt().grouped()));
         assertInstanceOf(ReturningSources.Lookup.Found.class, returning.find(reader.receipt().grouped()),
                 "read again on day 100, so kept until day 280");
+    }
+
+    @Test
+    void aDeletedReplyLeavesNoCiphertextInTheDatabaseFiles(@TempDir Path dir) throws Exception {
+        ReturningSources.Opened opened = returning.open();
+        returning.claim(opened.caseId(), SUBMISSION);
+        importer.importReplies(reply(dir, opened.caseId(), "TEST-ONLY soon gone"), office.certificate());
+        byte[] ciphertext = cases.replies(opened.caseId()).get(0).parts().get(ReplyBundle.DOCUMENT_PART);
+        byte[] probe = Arrays.copyOfRange(ciphertext, ciphertext.length - 64, ciphertext.length);
+        assertTrue(databaseFilesContain(probe), "the probe finds the reply while it is stored");
+
+        clock.set(DAY_ONE.plusDays(90));
+        assertEquals(new CaseStore.Forgotten(1, 0), cases.deleteExpired(CaseStore.Retention.STANDARD));
+        assertFalse(databaseFilesContain(probe), "secure_delete, VACUUM and the WAL checkpoint leave nothing");
+    }
+
+    private boolean databaseFilesContain(byte[] probe) throws Exception {
+        try (var files = Files.list(data)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("intake.db")).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                for (int i = 0; i + probe.length <= content.length; i++) {
+                    if (Arrays.equals(content, i, i + probe.length, probe, 0, probe.length)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theExportThatDeletesTakesTheForgottenCasesAndAnyOtherCopiesThem(@TempDir Path dir) throws Exception {
+        ReturningSources.Opened away = returning.open();
+        returning.claim(away.caseId(), SUBMISSION);
+        clock.set(DAY_ONE.plusDays(180));
+        cases.deleteExpired(CaseStore.Retention.STANDARD);
+        List<BundleManifest.ForgottenCase> expected = List.of(new BundleManifest.ForgottenCase(away.caseId(),
+                DAY_ONE.plusDays(180)));
+
+        assertEquals(expected, forgottenIn(export(dir.resolve("copy.zip"))));
+        assertEquals(expected, cases.forgottenCases(), "a copy leaves the list for the next export");
+        assertEquals(expected, forgottenIn(export(dir.resolve("taken.zip"), "--delete-exported")));
+        assertEquals(List.of(), cases.forgottenCases());
+        assertEquals(List.of(), forgottenIn(export(dir.resolve("next.zip"), "--delete-exported")));
+    }
+
+    private Path export(Path bundle, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("export", "--data", data.toString(), "--out", bundle.toString()));
+        args.addAll(List.of(more));
+        StringWriter err = new StringWriter();
+        assertEquals(0, IntakeServer.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                args.toArray(String[]::new)), err::toString);
+        return bundle;
+    }
+
+    private static List<BundleManifest.ForgottenCase> forgottenIn(Path bundle) throws Exception {
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            return BundleManifest.parse(zip.getInputStream(zip.getEntry(BundleManifest.ENTRY_NAME)).readAllBytes())
+                    .forgotten();
+        }
     }
 
     @Test

@@ -4,7 +4,11 @@ import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.testimonyintake.format.BundleManifest;
+import org.testimonyintake.store.CaseStore;
 import org.testimonyintake.store.StoreUnavailableException;
 import org.testimonyintake.store.SubmissionStore;
 import picocli.CommandLine.Command;
@@ -40,8 +44,16 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "name the store: --data DIR or --store LOCATION");
         }
         int exported;
-        try (SubmissionStore store = storeOptions.open(data, true)) {
-            exported = store.exportBundle(out, deleteExported);
+        List<BundleManifest.ForgottenCase> forgotten;
+        // Returning sources' cases live in the data directory (FORMAT.md section 10), whatever the store.
+        try (SubmissionStore store = storeOptions.open(data, true);
+             CaseStore cases = data == null ? null : CaseStore.open(data, Clock.systemUTC())) {
+            forgotten = cases == null ? List.of() : cases.forgottenCases();
+            exported = store.exportBundle(out, deleteExported, forgotten);
+            if (deleteExported && cases != null) {
+                // Like the submissions: a bundle that deletes takes the list; any other is a copy.
+                cases.clearForgotten(forgotten.stream().map(BundleManifest.ForgottenCase::caseId).toList());
+            }
         } catch (StoreUnavailableException e) {
             throw new CliException(ExitCode.FILE, "the database cannot be reached now; nothing was exported",
                     "try again once it is back");
@@ -49,6 +61,10 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter printer = spec.commandLine().getOut();
         printer.println(exported + (exported == 1 ? " submission" : " submissions") + " written to " + out
                 + (deleteExported ? " and deleted from the server" : ""));
+        if (!forgotten.isEmpty()) {
+            printer.println(forgotten.size() + (forgotten.size() == 1 ? " forgotten case" : " forgotten cases")
+                    + " listed in it");
+        }
         printer.println("carry it to the office machine and run: intake-office decrypt --secret FILE --out DIR " + out);
         return ExitCode.OK.code;
     }

@@ -90,7 +90,7 @@ public final class RunningServer {
                     : UploadStore.open(dataDirectory.resolve(UPLOADS), uploadLimits);
             uploads.scheduleCleanup();
             cases = CaseStore.open(dataDirectory, Clock.systemUTC());
-            caseCleanup = scheduleCaseCleanup(cases);
+            caseCleanup = scheduleCaseCleanup(cases, settings.retention());
             ReturningSources returning = new ReturningSources(new ReceiptChecks(
                     InstallationSalt.loadOrCreate(dataDirectory, new SecureRandom()), ReceiptChecks.Cost.STANDARD,
                     ReceiptChecks.Bounds.STANDARD), cases);
@@ -124,7 +124,7 @@ public final class RunningServer {
     }
 
     /** Deletes expired replies and forgets idle cases (FORMAT.md section 10.7) at start and every hour after. */
-    private static ScheduledExecutorService scheduleCaseCleanup(CaseStore cases) {
+    private static ScheduledExecutorService scheduleCaseCleanup(CaseStore cases, CaseStore.Retention retention) {
         ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "case-cleanup");
             thread.setDaemon(true);
@@ -132,7 +132,7 @@ public final class RunningServer {
         });
         cleanup.scheduleWithFixedDelay(() -> {
             try {
-                cases.deleteExpired(CaseStore.Retention.STANDARD);
+                cases.deleteExpired(retention);
             } catch (RuntimeException e) {
                 // the class only: a message could quote stored data
                 LoggerFactory.getLogger(RunningServer.class).error("deleting expired replies failed: {}",

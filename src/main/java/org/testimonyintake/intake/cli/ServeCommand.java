@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import org.testimonyintake.intake.web.IntakeApp;
+import org.testimonyintake.store.CaseStore;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the intake site. Refuses to start unless --key is a usable public office certificate.")
@@ -54,6 +55,19 @@ final class ServeCommand implements Callable<Integer> {
                     + "Tor Browser offers it when the pages are also served on a clearnet mirror.")
     String onionLocation;
 
+    @Option(names = "--keep-read-reply-days", paramLabel = "DAYS", defaultValue = "7",
+            description = "Days a reply is kept after the source first read it (default: ${DEFAULT-VALUE}).")
+    int keepReadReplyDays;
+
+    @Option(names = "--keep-unread-reply-days", paramLabel = "DAYS", defaultValue = "90",
+            description = "Days a reply the source never read is kept (default: ${DEFAULT-VALUE}).")
+    int keepUnreadReplyDays;
+
+    @Option(names = "--forget-idle-case-days", paramLabel = "DAYS", defaultValue = "180",
+            description = "Days without a follow-up, reply or read after which a returning source's case is "
+                    + "forgotten (default: ${DEFAULT-VALUE}).")
+    int forgetIdleCaseDays;
+
     @Mixin
     LimitOptions limitOptions;
 
@@ -66,8 +80,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--onion-location must be http://<56 letters>.onion/",
                     "the address is in the hostname file of the onion service directory");
         }
+        if (keepReadReplyDays < 1 || keepUnreadReplyDays < 1 || forgetIdleCaseDays < 1) {
+            throw new CliException(ExitCode.USAGE, "replies and cases are kept at least 1 day");
+        }
         IntakeApp.Settings settings = new IntakeApp.Settings(limitOptions.limits(), graceDays,
-                Optional.ofNullable(onionLocation).map(url -> url.endsWith("/") ? url : url + "/"));
+                Optional.ofNullable(onionLocation).map(url -> url.endsWith("/") ? url : url + "/"),
+                new CaseStore.Retention(keepReadReplyDays, keepUnreadReplyDays, forgetIdleCaseDays));
         RunningServer server = RunningServer.start(key, questionnaire, data,
                 () -> storeOptions.open(data, false), bind, port, settings);
         PrintWriter out = spec.commandLine().getOut();

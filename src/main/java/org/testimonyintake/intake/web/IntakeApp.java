@@ -57,8 +57,12 @@ public final class IntakeApp {
      *
      * @param graceDays     days after a rotation that uploads to the previous subkey are still taken (FORMAT.md 2)
      * @param onionLocation the site's onion address, announced to Tor Browser when a clearnet mirror serves the pages
+     * @param retention     how long replies and idle returning cases are kept (FORMAT.md 10.7)
      */
-    public record Settings(Limits limits, int graceDays, Optional<String> onionLocation) {
+    public record Settings(Limits limits, int graceDays, Optional<String> onionLocation, CaseStore.Retention retention) {
+        public Settings(Limits limits, int graceDays, Optional<String> onionLocation) {
+            this(limits, graceDays, onionLocation, CaseStore.Retention.STANDARD);
+        }
     }
 
     public IntakeApp(Supplier<OfficeCertificate> office, SubmissionStore store, UploadStore uploadStore,
@@ -71,7 +75,7 @@ public final class IntakeApp {
                 new SubmissionService(office, store, questionnaire, limits, settings.graceDays(), returning), office,
                 limits, formToken, uploadStore);
         this.returns = new ReturnController(views, returning, office, limits, formToken,
-                CaseStore.Retention.STANDARD.keepReadReplyDays());
+                settings.retention().keepReadReplyDays());
         this.uploads = new UploadController(uploadStore, formToken);
         this.errors = new ErrorController(views, limits);
         this.settings = settings;

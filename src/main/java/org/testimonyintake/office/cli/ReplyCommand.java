@@ -14,6 +14,7 @@ import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
 import org.testimonyintake.format.ReplyBundle;
 import org.testimonyintake.format.ReplyCertificate;
+import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.CaseReplyKeys;
 import org.testimonyintake.office.ReplyWriter;
 import org.testimonyintake.office.SecretKeyFile;
@@ -76,8 +77,11 @@ final class ReplyCommand implements Callable<Integer> {
             files.add(new ReplyWriter.Attachment(file.getFileName().toString(), mediaType, Files.readAllBytes(file)));
         }
         ReplyWriter writer = new ReplyWriter(SecretKeyFile.read(secretFile), passphrases.existing());
-        String replyId = writer.write(caseId, replyKey, message, files, LocalDate.now(Clock.systemUTC()), out);
-        spec.commandLine().getOut().println("wrote reply " + replyId + " to case " + caseId + " into " + out);
+        LocalDate today = LocalDate.now(Clock.systemUTC());
+        ReplyWriter.Written reply = writer.write(caseId, replyKey, message, files, today, out);
+        Path casePage = CaseFolder.recordReply(caseFolder, caseId, today, reply);
+        spec.commandLine().getOut().println("wrote reply " + reply.id() + " to case " + caseId + " into " + out);
+        spec.commandLine().getOut().println("the case's conversation: " + casePage);
         spec.commandLine().getOut().println("carry it to the server and run: intake-server import-replies " + out.getFileName());
         return ExitCode.OK.code;
     }
