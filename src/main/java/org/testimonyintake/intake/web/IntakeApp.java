@@ -36,14 +36,6 @@ public final class IntakeApp {
     /** Request line and headers together; a Tor Browser request needs about 1 KiB. */
     private static final int MAX_HEADER_BYTES = 8 * 1024;
 
-    /**
-     * A request thread waits for every read of a body, and every Tor client comes from 127.0.0.1, so nothing can be
-     * limited per address: without a floor, a few hundred connections sending a byte a second hold every thread and no
-     * source can submit. Jetty drops a body whose average rate since its first byte falls below this (checked on each
-     * read); a source over Tor sends tens of KiB a second, and even a stalled circuit averages far more than this.
-     */
-    private static final long MIN_BODY_BYTES_PER_SECOND = 1024;
-
     private final PageController pages;
     private final SubmissionController submissions;
     private final UploadController uploads;
@@ -168,6 +160,5 @@ public final class IntakeApp {
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(false); // clock skew can unmask an onion service's host
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
-        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
     }
 }

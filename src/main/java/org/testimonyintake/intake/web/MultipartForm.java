@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartCompliance;
 import org.eclipse.jetty.io.Content;
@@ -117,7 +116,7 @@ public final class MultipartForm implements Iterator<FormPart> {
         int n;
         try {
             n = body.read(buffer);
-        } catch (IOException | BadMessageException e) { // broke off, or slower than the minimum data rate
+        } catch (IOException e) {
             throw new RequestBrokeOff(e);
         }
         if (n < 0) {

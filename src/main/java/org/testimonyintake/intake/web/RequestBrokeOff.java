@@ -3,19 +3,17 @@ package org.testimonyintake.intake.web;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.eclipse.jetty.http.BadMessageException;
 import org.testimonyintake.intake.submission.FormReadFailure;
 import org.testimonyintake.intake.submission.SubmissionRefused.Reason;
 
 /**
- * Reading the request itself failed: the sender's connection broke off, went silent (as Tor circuits do) or sent
- * slower than Jetty's minimum data rate (a {@link BadMessageException}, see {@link IntakeApp}). It says nothing about
- * the server, so it is answered without being logged as a failure.
+ * Reading the request itself failed: the sender's connection broke off or went silent, as Tor circuits do. It says
+ * nothing about the server, so it is answered without being logged as a failure.
  */
 final class RequestBrokeOff extends FormReadFailure {
     private static final long serialVersionUID = 1L;
 
-    RequestBrokeOff(Exception cause) {
+    RequestBrokeOff(IOException cause) {
         super(Reason.UPLOAD_INTERRUPTED, cause);
     }
 
@@ -26,7 +24,7 @@ final class RequestBrokeOff extends FormReadFailure {
             public int read() throws IOException {
                 try {
                     return super.read();
-                } catch (IOException | BadMessageException e) {
+                } catch (IOException e) {
                     throw new RequestBrokeOff(e);
                 }
             }
@@ -35,7 +33,7 @@ final class RequestBrokeOff extends FormReadFailure {
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 try {
                     return super.read(buffer, offset, length);
-                } catch (IOException | BadMessageException e) {
+                } catch (IOException e) {
                     throw new RequestBrokeOff(e);
                 }
             }

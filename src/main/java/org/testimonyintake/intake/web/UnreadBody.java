@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * The rest of a request body the app did not read, because it refused the request before the end (a file over the
@@ -39,8 +38,8 @@ final class UnreadBody {
             for (int n; read <= maxBytes && System.nanoTime() < deadline && (n = body.read(buffer)) >= 0; ) {
                 read += n;
             }
-        } catch (IOException | BadMessageException | IllegalStateException e) {
-            // the sender broke off or is too slow, or the body was read as a reader: nothing is left to take
+        } catch (IOException | IllegalStateException e) {
+            // the sender broke off, or the body was read as a reader: nothing is left to take
         }
     }
 }
