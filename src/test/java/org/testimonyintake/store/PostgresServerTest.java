@@ -132,12 +132,12 @@ class PostgresServerTest {
     /** The pool finds out by itself that the database is back: at most a few more 503s first, never another answer. */
     private static void untilAccepted(TestSite site, String testimony) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        int status;
-        while ((status = site.submit("/submit", site.formToken(), testimony).statusCode()) == 503
+        HttpResponse<String> answer;
+        while ((answer = site.submit("/submit", site.formToken(), testimony)).statusCode() == 503
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(200, status);
+        assertEquals(200, answer.statusCode(), answer.body());
     }
 
     private SubmissionStore openStore() throws IOException {

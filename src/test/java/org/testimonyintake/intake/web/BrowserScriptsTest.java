@@ -37,8 +37,8 @@ class BrowserScriptsTest extends SiteTest {
             assertEquals(expected, tag.attribute("integrity"), url);
             checked.add(url.substring(url.lastIndexOf('/') + 1));
         }
-        assertEquals(List.of("openpgp.min.mjs", "photo-metadata.mjs", "encrypt.mjs", "upload.mjs",
-                "form.mjs"), checked, "dependencies are preloaded before the module that imports them");
+        assertEquals(List.of("openpgp.min.mjs", "photo-metadata.mjs", "media-metadata.mjs", "encrypt.mjs",
+                "upload.mjs", "form.mjs"), checked, "dependencies are preloaded before the module that imports them");
     }
 
     @Test
