@@ -36,12 +36,16 @@ const QUIET_CHROMIUM = ['--no-sandbox', '--disable-background-networking', '--di
   '--disable-sync', '--no-first-run', '--disable-quic', '--disable-gpu', '--disable-domain-reliability',
   '--disable-features=OptimizationHints,MediaRouter,Translate'];
 
-/** 'chromium' or 'firefox'; prefs are Firefox preferences, extraArgs Chromium switches. */
-export function launch(browser, { prefs = {}, extraArgs = [] } = {}) {
+/**
+ * 'chromium' or 'firefox'; prefs are Firefox preferences, extraArgs Chromium switches, protocolTimeout how long (ms)
+ * one call into the page may take (puppeteer's default, 180 s, is too short for slow benchmarks).
+ */
+export function launch(browser, { prefs = {}, extraArgs = [], protocolTimeout = 180_000 } = {}) {
   return browser === 'firefox'
     ? puppeteer.launch({
-      browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
+      browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, protocolTimeout,
       extraPrefsFirefox: { ...QUIET_FIREFOX, ...prefs },
     })
-    : puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...QUIET_CHROMIUM, ...extraArgs] });
+    : puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, protocolTimeout,
+      args: [...QUIET_CHROMIUM, ...extraArgs] });
 }
