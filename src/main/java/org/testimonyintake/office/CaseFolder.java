@@ -1,5 +1,6 @@
 package org.testimonyintake.office;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.InvalidDocumentException;
@@ -81,6 +83,9 @@ public final class CaseFolder {
             BundleManifest manifest;
             try (InputStream in = zip.getInputStream(manifestEntry)) {
                 manifest = BundleManifest.parse(in.readNBytes(16 << 20));
+            } catch (ZipException | EOFException e) {
+                // A damaged compressed entry ends early: the bundle was altered or cut on its way here.
+                throw new InvalidDocumentException("the bundle's bundle.json is damaged (" + e.getMessage() + ")");
             }
             for (BundleManifest.Submission submission : manifest.submissions()) {
                 outcomes.add(addSubmission(zip, submission));
