@@ -75,7 +75,7 @@ public final class CaseFolder {
     /** Decrypts every submission of the bundle that is not in the folder yet, then rewrites the index. */
     public List<Outcome> addBundle(Path bundle) throws IOException, InvalidDocumentException {
         List<Outcome> outcomes = new ArrayList<>();
-        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+        try (ZipFile zip = openBundle(bundle)) {
             ZipEntry manifestEntry = zip.getEntry(BundleManifest.ENTRY_NAME);
             if (manifestEntry == null) {
                 throw new InvalidDocumentException("this ZIP file is not an export bundle (no bundle.json)");
@@ -84,8 +84,7 @@ public final class CaseFolder {
             try (InputStream in = zip.getInputStream(manifestEntry)) {
                 manifest = BundleManifest.parse(in.readNBytes(16 << 20));
             } catch (ZipException | EOFException e) {
-                // A damaged compressed entry ends early: the bundle was altered or cut on its way here.
-                throw new InvalidDocumentException("the bundle's bundle.json is damaged (" + e.getMessage() + ")");
+                throw damaged(e);
             }
             for (BundleManifest.Submission submission : manifest.submissions()) {
                 outcomes.add(addSubmission(zip, submission));
@@ -94,6 +93,19 @@ public final class CaseFolder {
         }
         writeIndex();
         return outcomes;
+    }
+
+    private static ZipFile openBundle(Path bundle) throws IOException, InvalidDocumentException {
+        try {
+            return new ZipFile(bundle.toFile());
+        } catch (ZipException | EOFException e) {
+            throw damaged(e);
+        }
+    }
+
+    /** A ZIP structure or compressed entry that ends early: the bundle was altered or cut on its way here. */
+    private static InvalidDocumentException damaged(IOException e) {
+        return new InvalidDocumentException("the bundle is damaged (" + e.getMessage() + ")");
     }
 
     private Outcome addSubmission(ZipFile zip, BundleManifest.Submission submission) throws IOException {
