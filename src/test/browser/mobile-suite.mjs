@@ -10,6 +10,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { launch } from './browsers.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -18,6 +19,8 @@ const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PHONE = { width: 360, height: 740 };
 const MIN_TARGET = 44;
 const LANGUAGES = ['ko', 'en', 'ru'];
+/** A video the server cannot read to clean it: the refusal a phone's broken recording gets. */
+const TRUNCATED_VIDEO = fileURLToPath(new URL('../resources/media/truncated.mp4', import.meta.url));
 
 /** The pages a source can see, each reached by `open` on a fresh page; the problems found on it are returned. */
 const PAGES = {
@@ -49,6 +52,16 @@ const PAGES = {
       await openForm(page, language);
       await page.$eval('input[name=form-token]', (token) => { token.value = 'expired'; });
       await tapAndType(page, '#q-testimony', 'Mobile accessibility check');
+      await tapAndWait(page, 'button[type=submit]');
+    },
+  },
+  'refused: unreadable video': {
+    javaScript: [false],
+    arrived: () => document.querySelector('.problem') !== null,
+    async open(page, language) {
+      await openForm(page, language);
+      await tapAndType(page, '#q-testimony', 'Mobile accessibility check');
+      await (await page.$('input[type=file]')).uploadFile(TRUNCATED_VIDEO);
       await tapAndWait(page, 'button[type=submit]');
     },
   },
