@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.testimonyintake.format.BundleManifest;
 
 /**
- * The SQL of returning sources' cases and replies (FORMAT.md section 10.6), on a connection of its own to the same
+ * The SQL of {@link SqliteCaseStore} (FORMAT.md section 10.6), on a connection of its own to the same
  * SQLite file as {@link Database}. No times, only dates; no row ids (WITHOUT ROWID), so not even an order of arrival.
  */
 final class CaseDatabase implements AutoCloseable {
