@@ -171,13 +171,7 @@ final class CaseDatabase implements AutoCloseable {
                 transaction.createUpdate("DELETE FROM cases WHERE id = :id").bind("id", id).execute();
             }
             // A link whose submission was exported and deleted would only tell how many submissions a case had.
-            // Beside a PostgreSQL store this file has no submissions table: the links then go with their case.
-            boolean submissionsHere = transaction.createQuery(
-                    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'submissions'")
-                    .mapTo(int.class).one() == 1;
-            if (submissionsHere) {
-                transaction.execute("DELETE FROM case_submissions WHERE submission_id NOT IN (SELECT id FROM submissions)");
-            }
+            transaction.execute("DELETE FROM case_submissions WHERE submission_id NOT IN (SELECT id FROM submissions)");
             return new CaseStore.Forgotten(readReplies + unreadReplies, idle.size());
         });
         handle.execute("VACUUM");

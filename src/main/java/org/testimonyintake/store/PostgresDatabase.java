@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the server at any point leaves either all of it or nothing.
  */
 final class PostgresDatabase implements AutoCloseable {
-    static final int SCHEMA_VERSION = 1;
+    /** Version 2 added the cases of returning sources ({@link #CASE_SCHEMA}). */
+    static final int SCHEMA_VERSION = 2;
     /** The largest chunk row: big enough that per-row overhead vanishes, small enough to hold a few in memory. */
     static final int CHUNK_SIZE = 1024 * 1024;
 
@@ -67,6 +68,41 @@ final class PostgresDatabase implements AutoCloseable {
                 PRIMARY KEY (upload_id, number)
             )""",
             "ALTER TABLE upload_chunks ALTER COLUMN octets SET STORAGE EXTERNAL");
+
+    /**
+     * Returning sources' cases and replies (FORMAT.md section 10.6), as in the SQLite file: dates only, no serial.
+     * A link outlives neither its case nor, after the next cleanup, its submission (no foreign key to submissions:
+     * a link is written after its submission's commit, which an export may already have deleted).
+     */
+    private static final List<String> CASE_SCHEMA = List.of("""
+            CREATE TABLE cases (
+                id            text    NOT NULL PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+                lookup_id     text    NOT NULL UNIQUE CHECK (lookup_id ~ '^[0-9a-f]{64}$'),
+                reply_key     bytea   NOT NULL,
+                claimed       boolean NOT NULL,
+                last_activity date    NOT NULL
+            )""", """
+            CREATE TABLE case_submissions (
+                submission_id text NOT NULL PRIMARY KEY CHECK (submission_id ~ '^[0-9a-f]{32}$'),
+                case_id       text NOT NULL REFERENCES cases ON DELETE CASCADE
+            )""", """
+            CREATE TABLE replies (
+                id         text NOT NULL PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+                case_id    text NOT NULL REFERENCES cases ON DELETE CASCADE,
+                imported   date NOT NULL,
+                first_read date
+            )""", """
+            CREATE TABLE reply_parts (
+                reply_id text  NOT NULL REFERENCES replies ON DELETE CASCADE,
+                name     text  NOT NULL,
+                content  bytea NOT NULL,
+                PRIMARY KEY (reply_id, name)
+            )""",
+            "ALTER TABLE reply_parts ALTER COLUMN content SET STORAGE EXTERNAL", """
+            CREATE TABLE forgotten_cases (
+                id        text NOT NULL PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+                forgotten date NOT NULL
+            )""");
 
     /** Settings that would keep times or statements: the store refuses a server that has them on. */
     private static final Map<String, String> REQUIRED_SETTINGS = Map.of(
@@ -176,9 +212,15 @@ final class PostgresDatabase implements AutoCloseable {
                     .mapTo(boolean.class).one();
             if (!exists) {
                 SCHEMA.forEach(handle::execute);
-                handle.execute("INSERT INTO schema_version VALUES (?)", SCHEMA_VERSION);
+                handle.execute("INSERT INTO schema_version VALUES (1)");
             }
-            return handle.createQuery("SELECT version FROM schema_version").mapTo(Integer.class).one();
+            int found = handle.createQuery("SELECT version FROM schema_version").mapTo(Integer.class).one();
+            if (found == 1) {
+                CASE_SCHEMA.forEach(handle::execute);
+                handle.execute("UPDATE schema_version SET version = 2");
+                return 2;
+            }
+            return found;
         });
         if (version != SCHEMA_VERSION) {
             throw new IOException("the database has schema version " + version + ", this server knows "
@@ -422,7 +464,7 @@ final class PostgresDatabase implements AutoCloseable {
         jdbi.useHandle(handle -> handle.execute("VACUUM submissions, parts, part_chunks"));
     }
 
-    /** The pool's Jdbi, for {@link PostgresUploadStore}'s own SQL. */
+    /** The pool's Jdbi, for the own SQL of {@link PostgresUploadStore} and {@link PostgresCaseStore}. */
     Jdbi jdbi() {
         return jdbi;
     }

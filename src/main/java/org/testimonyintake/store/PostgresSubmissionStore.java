@@ -154,6 +154,12 @@ public final class PostgresSubmissionStore implements SubmissionStore {
         return new PostgresUploadStore(database, limits, clock);
     }
 
+    /** Returning sources' cases (FORMAT.md section 10.6) in the same database, shared by every server on it. */
+    public CaseStore cases() {
+        requireOpen();
+        return new PostgresCaseStore(database, clock);
+    }
+
     PostgresDatabase database() {
         requireOpen();
         return database;

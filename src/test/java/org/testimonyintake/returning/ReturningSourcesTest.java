@@ -1,14 +1,11 @@
 package org.testimonyintake.returning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -16,7 +13,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.InvalidDocumentException;
 import org.testimonyintake.format.KeyProfile;
-import org.testimonyintake.format.ReplyBundle;
 import org.testimonyintake.format.ReplyCertificate;
 import org.testimonyintake.intake.cli.IntakeServer;
 import org.testimonyintake.office.OfficeKey;
@@ -98,6 +93,8 @@ class ReturningSourcesTest {
         List<ReturningSources.ReadReply> replies = returning.read(found);
         assertEquals(List.of("TEST-ONLY 어느 현장?"), replies.stream().map(ReturningSources.ReadReply::message).toList());
         assertEquals(DAY_ONE, replies.get(0).imported());
+        assertEquals(java.util.Optional.of(DAY_ONE), cases.replies(opened.caseId()).get(0).firstRead(),
+                "reading starts its days until deletion (CaseStoreContract tests the retention)");
     }
 
     @Test
@@ -140,62 +137,6 @@ class ReturningSourcesTest {
     }
 
     @Test
-    void repliesGoAWeekAfterReadingOrUnreadAfter90DaysAndIdleCasesAreForgotten(@TempDir Path dir) throws Exception {
-        ReturningSources.Opened reader = returning.open();
-        ReturningSources.Opened away = returning.open();
-        returning.claim(reader.caseId(), SUBMISSION);
-        returning.claim(away.caseId(), "abcdefabcdefabcdefabcdefabcdef01");
-        importer.importReplies(reply(dir, reader.caseId(), "TEST-ONLY read me"), office.certificate());
-        importer.importReplies(reply(dir, away.caseId(), "TEST-ONLY never read"), office.certificate());
-        returning.read((ReturningSources.Lookup.Found) returning.find(reader.receipt().grouped()));
-
-        clock.set(DAY_ONE.plusDays(6));
-        assertEquals(new CaseStore.Forgotten(0, 0), cases.deleteExpired(CaseStore.Retention.STANDARD));
-        clock.set(DAY_ONE.plusDays(7));
-        assertEquals(new CaseStore.Forgotten(1, 0), cases.deleteExpired(CaseStore.Retention.STANDARD));
-        assertEquals(1, cases.replies(away.caseId()).size());
-        clock.set(DAY_ONE.plusDays(90));
-        assertEquals(new CaseStore.Forgotten(1, 0), cases.deleteExpired(CaseStore.Retention.STANDARD));
-
-        clock.set(DAY_ONE.plusDays(100));
-        returning.read((ReturningSources.Lookup.Found) returning.find(reader.receipt().grouped()));
-        clock.set(DAY_ONE.plusDays(180));
-        assertEquals(new CaseStore.Forgotten(0, 1), cases.deleteExpired(CaseStore.Retention.STANDARD), "the idle case");
-        assertEquals(List.of(new BundleManifest.ForgottenCase(away.caseId(), DAY_ONE.plusDays(180))), cases.forgottenCases());
-        assertInstanceOf(ReturningSources.Lookup.NotFound.class, returning.find(away.receipt().grouped()));
-        assertInstanceOf(ReturningSources.Lookup.Found.class, returning.find(reader.receipt().grouped()),
-                "read again on day 100, so kept until day 280");
-    }
-
-    @Test
-    void aDeletedReplyLeavesNoCiphertextInTheDatabaseFiles(@TempDir Path dir) throws Exception {
-        ReturningSources.Opened opened = returning.open();
-        returning.claim(opened.caseId(), SUBMISSION);
-        importer.importReplies(reply(dir, opened.caseId(), "TEST-ONLY soon gone"), office.certificate());
-        byte[] ciphertext = cases.replies(opened.caseId()).get(0).parts().get(ReplyBundle.DOCUMENT_PART);
-        byte[] probe = Arrays.copyOfRange(ciphertext, ciphertext.length - 64, ciphertext.length);
-        assertTrue(databaseFilesContain(probe), "the probe finds the reply while it is stored");
-
-        clock.set(DAY_ONE.plusDays(90));
-        assertEquals(new CaseStore.Forgotten(1, 0), cases.deleteExpired(CaseStore.Retention.STANDARD));
-        assertFalse(databaseFilesContain(probe), "secure_delete, VACUUM and the WAL checkpoint leave nothing");
-    }
-
-    private boolean databaseFilesContain(byte[] probe) throws Exception {
-        try (var files = Files.list(data)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("intake.db")).toList()) {
-                byte[] content = Files.readAllBytes(file);
-                for (int i = 0; i + probe.length <= content.length; i++) {
-                    if (Arrays.equals(content, i, i + probe.length, probe, 0, probe.length)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    @Test
     void theExportThatDeletesTakesTheForgottenCasesAndAnyOtherCopiesThem(@TempDir Path dir) throws Exception {
         ReturningSources.Opened away = returning.open();
         returning.claim(away.caseId(), SUBMISSION);
@@ -225,15 +166,6 @@ class ReturningSourcesTest {
             return BundleManifest.parse(zip.getInputStream(zip.getEntry(BundleManifest.ENTRY_NAME)).readAllBytes())
                     .forgotten();
         }
-    }
-
-    @Test
-    void anUnclaimedCaseIsDeletedAfterADayAndNeverListedAsForgotten() throws Exception {
-        returning.open();
-        clock.set(DAY_ONE.plusDays(1));
-        assertEquals(new CaseStore.Forgotten(0, 1), cases.deleteExpired(CaseStore.Retention.STANDARD));
-        assertEquals(List.of(), cases.forgottenCases());
-        assertTrue(Files.exists(data.resolve("intake.db")));
     }
 
     private static final class SettableClock extends Clock {

@@ -104,6 +104,15 @@ class PostgresDatabaseTest {
                             .append(result.getString(3)).append('\n');
                 }
                 assertEquals("""
+                        case_submissions.case_id text
+                        case_submissions.submission_id text
+                        cases.claimed boolean
+                        cases.id text
+                        cases.last_activity date
+                        cases.lookup_id text
+                        cases.reply_key bytea
+                        forgotten_cases.forgotten date
+                        forgotten_cases.id text
                         part_chunks.name text
                         part_chunks.number integer
                         part_chunks.octets bytea
@@ -111,6 +120,13 @@ class PostgresDatabaseTest {
                         parts.name text
                         parts.size bigint
                         parts.submission_id text
+                        replies.case_id text
+                        replies.first_read date
+                        replies.id text
+                        replies.imported date
+                        reply_parts.content bytea
+                        reply_parts.name text
+                        reply_parts.reply_id text
                         schema_version.version integer
                         submissions.encrypted_by text
                         submissions.id text

@@ -4,7 +4,6 @@ import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.testimonyintake.format.BundleManifest;
@@ -45,12 +44,10 @@ final class ExportCommand implements Callable<Integer> {
         }
         int exported;
         List<BundleManifest.ForgottenCase> forgotten;
-        // Returning sources' cases live in the data directory (FORMAT.md section 10), whatever the store.
-        try (SubmissionStore store = storeOptions.open(data, true);
-             CaseStore cases = data == null ? null : CaseStore.open(data, Clock.systemUTC())) {
-            forgotten = cases == null ? List.of() : cases.forgottenCases();
+        try (SubmissionStore store = storeOptions.open(data, true); CaseStore cases = storeOptions.cases(store, data)) {
+            forgotten = cases.forgottenCases();
             exported = store.exportBundle(out, deleteExported, forgotten);
-            if (deleteExported && cases != null) {
+            if (deleteExported) {
                 // Like the submissions: a bundle that deletes takes the list; any other is a copy.
                 cases.clearForgotten(forgotten.stream().map(BundleManifest.ForgottenCase::caseId).toList());
             }

@@ -3,7 +3,6 @@ package org.testimonyintake.intake.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
@@ -11,7 +10,9 @@ import org.testimonyintake.format.InvalidDocumentException;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.returning.ReplyImporter;
 import org.testimonyintake.store.CaseStore;
+import org.testimonyintake.store.SubmissionStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -27,8 +28,12 @@ final class ImportRepliesCommand implements Callable<Integer> {
     Path key;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
-            description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+            description = "The server's data directory (default: ${DEFAULT-VALUE}); its SQLite store unless --store "
+                    + "names another.")
     Path data;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Parameters(paramLabel = "FILE", description = "The reply bundle.")
     Path bundle;
@@ -38,12 +43,15 @@ final class ImportRepliesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(data.resolve("intake.db"))) {
-            throw new CliException(ExitCode.FILE, "the data directory " + data + " holds no intake database");
+        Path sqlite = storeOptions.sqliteDirectory(data);
+        if (sqlite != null && !Files.isRegularFile(sqlite.resolve("intake.db"))) {
+            throw new CliException(ExitCode.FILE, "the data directory " + sqlite + " holds no intake database");
         }
         OfficeCertificate office = OfficeCertificate.parse(Files.readAllBytes(key));
         ReplyImporter.Imported imported;
-        try (CaseStore cases = CaseStore.open(data, Clock.systemUTC())) {
+        // On SQLite the cases alone, beside a running server (an export beside it keeps the submission store).
+        try (SubmissionStore shared = sqlite == null ? storeOptions.open(data, true) : null;
+             CaseStore cases = storeOptions.cases(shared, data)) {
             imported = new ReplyImporter(cases).importReplies(bundle, office);
         } catch (InvalidDocumentException e) {
             throw new CliException(ExitCode.BAD_KEY, bundle + ": " + e.getMessage() + "; nothing was stored",

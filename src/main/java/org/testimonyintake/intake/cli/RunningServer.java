@@ -89,7 +89,9 @@ public final class RunningServer {
             uploads = store instanceof PostgresSubmissionStore shared ? shared.uploads(uploadLimits)
                     : UploadStore.open(dataDirectory.resolve(UPLOADS), uploadLimits);
             uploads.scheduleCleanup();
-            cases = CaseStore.open(dataDirectory, Clock.systemUTC());
+            // Returning sources' cases too: a source who comes back may reach any server.
+            cases = store instanceof PostgresSubmissionStore shared ? shared.cases()
+                    : CaseStore.open(dataDirectory, Clock.systemUTC());
             caseCleanup = scheduleCaseCleanup(cases, settings.retention());
             ReturningSources returning = new ReturningSources(new ReceiptChecks(
                     InstallationSalt.loadOrCreate(dataDirectory, new SecureRandom()), ReceiptChecks.Cost.STANDARD,

@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.util.regex.Pattern;
 import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.ExitCode;
+import org.testimonyintake.store.CaseStore;
 import org.testimonyintake.store.PostgresSubmissionStore;
 import org.testimonyintake.store.SubmissionStore;
 import picocli.CommandLine.Option;
@@ -70,6 +72,12 @@ final class StoreOptions {
             throw new CliException(ExitCode.FILE, "cannot use the database: " + e.getMessage(),
                     "see deploy/postgresql/README.md for the settings intake needs");
         }
+    }
+
+    /** Returning sources' cases (FORMAT.md section 10) in the store, which must stay open while they are used. */
+    CaseStore cases(SubmissionStore store, Path dataDirectory) throws CliException, IOException {
+        return store instanceof PostgresSubmissionStore shared ? shared.cases()
+                : CaseStore.open(sqliteDirectory(dataDirectory), Clock.systemUTC());
     }
 
     private String checkedUrl() throws CliException {
