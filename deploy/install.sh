@@ -16,10 +16,15 @@
 #                          one of several backends (deploy/README.md section 7): store into PostgreSQL at URL,
 #                          postgresql://IP:PORT[,IP:PORT]/DB?user=NAME[&targetServerType=primary], with the password
 #                          from FILE, and serve as an Onionbalance instance of the frontend's ONION address
+#
+# Or, on the frontend machine (deploy/README.md section 7), no intake server, only tor and Debian's onionbalance:
+#        deploy/install.sh --frontend [--instance ONION ...] --admin-auth-key KEY [--dry-run]
+#   --instance ONION       a backend's onion address, as install.sh --backend printed it; once per backend. Without
+#                          any, it only makes the frontend key and prints the address the backends need
 set -euo pipefail
 
 jar='' cert='' auth_key='' port=8080 onion_location=false dry_run=false
-store_url='' store_password='' frontend=''
+store_url='' store_password='' frontend='' frontend_role=false instances=()
 readonly template_dir=${TESTIMONY_INTAKE_DEPLOY_DIR:-$(cd "$(dirname "$0")" && pwd)}
 readonly app_dir=/opt/testimony-intake
 readonly etc_dir=/etc/testimony-intake
@@ -33,7 +38,7 @@ source "$template_dir/class-data-archive.sh"
 
 say() { printf 'install: %s\n' "$*"; }
 die() { printf 'install: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '6,19s/^# \{0,1\}//p' "$0"; exit 2; }
+usage() { sed -n '6,24s/^# \{0,1\}//p' "$0"; exit 2; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -46,16 +51,30 @@ while [ $# -gt 0 ]; do
     --backend) store_url=${2:?}; shift 2 ;;
     --store-password-file) store_password=${2:?}; shift 2 ;;
     --frontend-address) frontend=${2:?}; shift 2 ;;
+    --frontend) frontend_role=true; shift ;;
+    --instance) instances+=("${2:?}"); shift 2 ;;
     -h|--help) usage ;;
     *) printf 'install: unknown option %s\n' "$1" >&2; usage ;;
   esac
 done
-if [ -z "$jar" ] || [ -z "$cert" ] || [ -z "$auth_key" ]; then
+if $frontend_role; then
+  [ -n "$auth_key" ] || { printf 'install: --frontend needs --admin-auth-key\n' >&2; usage; }
+  if [ -n "$jar$cert$store_url$store_password$frontend" ]; then
+    die "--frontend runs no intake server: --jar, --cert, --backend and their options belong on the backends"
+  fi
+  for instance in "${instances[@]}"; do
+    [[ $instance =~ ^[a-z2-7]{56}\.onion$ ]] || die "--instance must be a backend's v3 onion address, not $instance"
+  done
+elif [ ${#instances[@]} -gt 0 ]; then
+  die "--instance goes with --frontend"
+elif [ -z "$jar" ] || [ -z "$cert" ] || [ -z "$auth_key" ]; then
   printf 'install: --jar, --cert and --admin-auth-key are required\n' >&2
   usage
 fi
-[ -f "$jar" ] || die "no jar at $jar"
-if [ ! -f "$cert" ] || [ ! -r "$cert" ]; then die "cannot read a certificate at $cert"; fi
+if ! $frontend_role; then
+  [ -f "$jar" ] || die "no jar at $jar"
+  if [ ! -f "$cert" ] || [ ! -r "$cert" ]; then die "cannot read a certificate at $cert"; fi
+fi
 if ! [[ $port =~ ^[0-9]+$ ]] || [ "$port" -lt 1024 ] || [ "$port" -gt 65535 ]; then die "--port must be 1024-65535"; fi
 database_ips=
 if [ -n "$store_url" ]; then
@@ -109,26 +128,105 @@ put_copy() {
 }
 
 # --- what the admin gave --------------------------------------------------------------------------------------------
+if [ -f "$auth_key" ]; then auth_key=$(tr -d '[:space:]' < "$auth_key"); fi
+auth_key=${auth_key#descriptor:x25519:}
+[[ $auth_key =~ ^[A-Z2-7]{52}$ ]] || die "--admin-auth-key must be the 52-character base32 public key from client-auth-keygen.sh"
+
+# install_packages NAME...: installs those missing.
+install_packages() {
+  local package missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    run apt-get update -q
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    say "unchanged: packages $* are installed"
+  fi
+}
+
+# --- the frontend role: tor and Debian's onionbalance, publishing the backends under one address -------------------
+if $frontend_role; then
+  readonly ob_dir=/etc/onionbalance
+  readonly ob_key=$ob_dir/private_keys/frontend.key
+  readonly ob_address=$ob_dir/frontend-address
+  install_packages tor onionbalance
+  changed=false
+  if [ -f /etc/tor/torrc ] && ! grep -q '^## Testimony Intake' /etc/tor/torrc && [ ! -e /etc/tor/torrc.before-testimony-intake ]; then
+    run cp -p /etc/tor/torrc /etc/tor/torrc.before-testimony-intake
+  fi
+  put /etc/tor/torrc 0644 root:root < <(sed -e "s|@DATA@|$tor_data|g" "$template_dir/onionbalance/torrc")
+  run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/admin-ssh" "$tor_data/admin-ssh/authorized_clients"
+  put "$tor_data/admin-ssh/authorized_clients/admin.auth" 0600 debian-tor:debian-tor <<< "descriptor:x25519:$auth_key"
+  if $changed || ! systemctl is-active --quiet tor@default 2>/dev/null; then
+    run tor --verify-config --defaults-torrc /usr/share/tor/tor-service-defaults-torrc -f /etc/tor/torrc
+    run systemctl enable tor
+    run systemctl restart tor
+  else
+    say "unchanged: tor is running with this configuration"
+  fi
+
+  # The frontend key is the address sources know: made once, here, and never replaced or copied off the machine.
+  if [ -f "$ob_key" ]; then
+    say "unchanged: $ob_key"
+  elif $dry_run; then
+    printf 'would make %s with onionbalance-config (mode 0640, owner root:onionbalance)\n' "$ob_key"
+  else
+    generated=$(mktemp -d)
+    onionbalance-config --no-interactive -n 1 --output "$generated/config" -v error > /dev/null
+    key=$(echo "$generated"/config/*.key)
+    install -m 0640 -o root -g onionbalance "$key" "$ob_key"
+    # onionbalance-config names the key file by its address
+    basename "$key" .key | sed 's/$/.onion/' > "$ob_address"
+    rm -rf "$generated"
+    say "wrote $ob_key"
+  fi
+  address="<the frontend address, once the key is made>"
+  if [ -f "$ob_address" ]; then address=$(cat "$ob_address"); fi
+  if [ ${#instances[@]} = 0 ]; then
+    echo
+    echo "Frontend address (give it to each backend as --frontend-address): $address"
+    echo "Then run this again with one --instance per backend address."
+    exit 0
+  fi
+  instance_lines=
+  for n in "${!instances[@]}"; do
+    instance_lines+="  - address: ${instances[$n]}\n    name: backend$((n + 1))\n"
+  done
+  changed=false
+  put "$ob_dir/config.yaml" 0640 root:onionbalance \
+    < <(sed -e "s|@FRONTEND_KEY@|$ob_key|" -e "s|^@INSTANCES@\$|$instance_lines|" "$template_dir/onionbalance/config.yaml.in" \
+          | sed -e 's/\\n/\n/g' -e '${/^$/d}')
+  if ! $dry_run; then
+    # Onionbalance's own parser, offline: the backends' addresses and the key, before the daemon reads them.
+    address=$("$template_dir/onionbalance/check-config.py" "$ob_dir/config.yaml") || die "onionbalance refuses $ob_dir/config.yaml"
+    address=${address%.onion}.onion
+  fi
+  # Debian's unit runs onionbalance as its user, in group debian-tor for tor's control socket and cookie.
+  run systemctl enable onionbalance
+  if $changed || ! systemctl is-active --quiet onionbalance 2>/dev/null; then
+    run systemctl restart onionbalance
+  else
+    say "unchanged: onionbalance is running with this configuration"
+  fi
+  echo
+  echo "Frontend address (the one sources use): http://$address/"
+  echo "Backends published under it: ${instances[*]}"
+  if ! $dry_run; then
+    echo "Admin SSH:     $(cat "$tor_data/admin-ssh/hostname") port 22 (client authorization required)"
+  fi
+  exit 0
+fi
+
 # The certificate: never a secret key. First the armor header, then an OpenPGP parser (gpg) packet by packet, which
 # also catches a binary secret key.
 if grep -aq 'PRIVATE KEY BLOCK' "$cert"; then
   die "$cert holds a SECRET key. Only the public office.asc belongs on the server; the secret key stays offline."
 fi
-if [ -f "$auth_key" ]; then auth_key=$(tr -d '[:space:]' < "$auth_key"); fi
-auth_key=${auth_key#descriptor:x25519:}
-[[ $auth_key =~ ^[A-Z2-7]{52}$ ]] || die "--admin-auth-key must be the 52-character base32 public key from client-auth-keygen.sh"
 
 # --- Debian packages ------------------------------------------------------------------------------------------------
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  run apt-get update -q
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-else
-  say "unchanged: packages ${packages[*]} are installed"
-fi
+install_packages "${packages[@]}"
 
 # gpg reads the certificate: exactly one public key, no secret (sec/ssb) record.
 fingerprint="(printed after gnupg is installed)"

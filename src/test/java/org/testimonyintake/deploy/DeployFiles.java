@@ -13,6 +13,9 @@ final class DeployFiles {
     static final Path UNIT = DEPLOY.resolve("intake-server.service");
     static final Path INSTALL = DEPLOY.resolve("install.sh");
     static final Path CLASS_DATA_ARCHIVE = DEPLOY.resolve("class-data-archive.sh");
+    static final Path ONIONBALANCE = DEPLOY.resolve("onionbalance");
+    static final Path ONIONBALANCE_TORRC = ONIONBALANCE.resolve("torrc");
+    static final Path ONIONBALANCE_CONFIG = ONIONBALANCE.resolve("config.yaml.in");
 
     private DeployFiles() {
     }

@@ -33,7 +33,8 @@ class InstallDryRunTest {
     private static final List<String> SYSTEM_PATHS = List.of("/etc/tor/torrc", "/etc/tor/torrc.before-testimony-intake",
             "/etc/systemd/system/intake-server.service", "/opt/testimony-intake/intake-server.jar",
             "/opt/testimony-intake/intake-server.jsa",
-            "/etc/testimony-intake/office.asc", "/var/lib/tor/admin-ssh/authorized_clients/admin.auth");
+            "/etc/testimony-intake/office.asc", "/var/lib/tor/admin-ssh/authorized_clients/admin.auth",
+            "/etc/onionbalance/config.yaml", "/etc/onionbalance/private_keys/frontend.key");
 
     @TempDir
     Path dir;
@@ -47,6 +48,10 @@ class InstallDryRunTest {
         Path deploy = Files.createDirectory(dir.resolve("deploy"));
         for (Path file : List.of(DeployFiles.INSTALL, DeployFiles.CLASS_DATA_ARCHIVE, DeployFiles.TORRC, DeployFiles.UNIT)) {
             Files.copy(file, deploy.resolve(file.getFileName()));
+        }
+        Path onionbalance = Files.createDirectory(deploy.resolve("onionbalance"));
+        for (Path file : List.of(DeployFiles.ONIONBALANCE_TORRC, DeployFiles.ONIONBALANCE_CONFIG)) {
+            Files.copy(file, onionbalance.resolve(file.getFileName()));
         }
         jar = Files.writeString(dir.resolve("intake-server.jar"), "stands in for the jar: a dry run only compares it");
         publicCert = Files.copy(VECTORS.resolve("TEST-ONLY-office-key.pub.asc"), dir.resolve("office.asc"));
@@ -116,6 +121,45 @@ class InstallDryRunTest {
                 "--admin-auth-key", AUTH_KEY, "--backend", "postgresql://db.example:5432/intake?user=intake",
                 "--store-password-file", password.toString(), "--frontend-address", frontend);
         assertTrue(byName.output().contains("IP addresses"), byName.output());
+    }
+
+    @Test
+    void theFrontendRunsOnionbalanceForTheBackendsGiven() throws Exception {
+        List<String> before = systemState();
+        String first = "b".repeat(56) + ".onion";
+        String second = "c".repeat(56) + ".onion";
+        String plan = install("--dry-run", "--frontend", "--instance", first, "--instance", second,
+                "--admin-auth-key", AUTH_KEY).requireSuccess().output();
+        assertEquals(before, systemState(), "the dry run changed the system");
+        assertTrue(plan.contains("    | ControlSocket /run/tor/control GroupWritable RelaxDirModeCheck\n"), plan);
+        assertTrue(plan.contains("    | HiddenServicePort 22 127.0.0.1:22\n"), plan);
+        assertFalse(plan.contains("HiddenServicePort 80"), "the frontend serves no site of its own: " + plan);
+        assertTrue(plan.contains("would make /etc/onionbalance/private_keys/frontend.key with onionbalance-config"), plan);
+        assertTrue(plan.contains("""
+                would write /etc/onionbalance/config.yaml (mode 0640, owner root:onionbalance):
+                """), plan);
+        assertTrue(plan.contains("""
+                    | - key: /etc/onionbalance/private_keys/frontend.key
+                    |   instances:
+                    |   - address: %s
+                    |     name: backend1
+                    |   - address: %s
+                    |     name: backend2
+                """.formatted(first, second)), plan);
+        assertTrue(plan.contains("would run: systemctl restart onionbalance\n"), plan);
+        assertFalse(plan.contains("intake-server"), "no intake server on the frontend: " + plan);
+
+        String keyOnly = install("--dry-run", "--frontend", "--admin-auth-key", AUTH_KEY).requireSuccess().output();
+        assertTrue(keyOnly.contains("would make /etc/onionbalance/private_keys/frontend.key"), keyOnly);
+        assertTrue(keyOnly.contains("give it to each backend as --frontend-address"), keyOnly);
+        assertFalse(keyOnly.contains("config.yaml"), "no instances yet, no configuration: " + keyOnly);
+        Command.Outcome badInstance = install("--dry-run", "--frontend", "--instance", "backend.example",
+                "--admin-auth-key", AUTH_KEY);
+        assertTrue(badInstance.output().contains("--instance must be a backend's v3 onion address"),
+                badInstance.describe());
+        Command.Outcome withJar = install("--dry-run", "--frontend", "--instance", first, "--admin-auth-key", AUTH_KEY,
+                "--jar", jar.toString());
+        assertTrue(withJar.output().contains("--frontend runs no intake server"), withJar.describe());
     }
 
     @Test
