@@ -15,7 +15,7 @@ class ShellcheckTest {
     void deployScriptsAreClean() throws Exception {
         assumeTrue(Command.installed("shellcheck"), "shellcheck is not installed (Debian package shellcheck)");
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources", "--severity=style"));
-        try (Stream<Path> files = Files.list(DeployFiles.DEPLOY)) {
+        try (Stream<Path> files = Files.walk(DeployFiles.DEPLOY)) {
             files.filter(file -> file.toString().endsWith(".sh")).sorted().map(Path::toString).forEach(command::add);
         }
         Command.run(command).requireSuccess();
