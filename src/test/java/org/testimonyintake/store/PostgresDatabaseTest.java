@@ -145,6 +145,29 @@ class PostgresDatabaseTest {
     }
 
     @Test
+    void aDatabaseOfSchemaVersion1GetsTheCaseTables() throws Exception {
+        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE version1");
+        }
+        String url = cluster.primary().jdbcUrl("version1");
+        PostgresDatabase.open(url, PostgresCluster.USER, cluster.password(), 2).close();
+        try (Connection connection = cluster.primary().connect("version1");
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE forgotten_cases, reply_parts, replies, case_submissions, cases");
+            statement.execute("UPDATE schema_version SET version = 1");
+        }
+        PostgresDatabase.open(url, PostgresCluster.USER, cluster.password(), 2).close();
+        try (Connection connection = cluster.primary().connect("version1");
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT version, to_regclass('cases') IS NOT NULL, "
+                     + "to_regclass('forgotten_cases') IS NOT NULL FROM schema_version")) {
+            result.next();
+            assertEquals(List.of(PostgresDatabase.SCHEMA_VERSION, true, true),
+                    List.of(result.getInt(1), result.getBoolean(2), result.getBoolean(3)));
+        }
+    }
+
+    @Test
     void aServerThatLogsStatementsIsRefused() throws Exception {
         try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
             statement.execute("ALTER SYSTEM SET log_statement = 'all'");

@@ -60,6 +60,8 @@ class PostgresServerTest {
         assertEquals(5, cli("export", "--store", location, "--store-password-file", passwordFile.toString(),
                 "--out", bundle.toString()).exitCode(), "a password file every user can read");
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        assertEquals(2, cli("export", "--store", location, "--store-password-file", passwordFile.toString(),
+                "--store-pool-size", "1", "--out", bundle.toString()).exitCode(), "a pool too small to commit");
         String id;
         try (SubmissionStore store = PostgresSubmissionStore.open(cluster.primary().jdbcUrl(), PostgresCluster.USER,
                 cluster.password(), 2)) {

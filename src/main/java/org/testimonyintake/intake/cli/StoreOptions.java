@@ -27,7 +27,7 @@ final class StoreOptions {
     private static final String SQLITE = "sqlite:";
     private static final String POSTGRESQL = "postgresql://";
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(^|&)password=", Pattern.CASE_INSENSITIVE);
-    /** Connections of a server: group commits, large uploads and exports share them. */
+    /** Connections of a server by default: group commits, large uploads and exports share them. */
     private static final int SERVER_CONNECTIONS = 16;
 
     @Option(names = "--store", paramLabel = "LOCATION",
@@ -35,6 +35,12 @@ final class StoreOptions {
                     + "postgresql://HOST:PORT/DATABASE?user=NAME; list the primary and its standby as "
                     + "HOST:PORT,HOST:PORT with &targetServerType=primary to follow a failover.")
     String location;
+
+    @Option(names = "--store-pool-size", paramLabel = "N", defaultValue = "" + SERVER_CONNECTIONS,
+            description = "A server's PostgreSQL connections (default: ${DEFAULT-VALUE}): how many large submissions "
+                    + "and uploads it receives at once; every server's count together must stay under the "
+                    + "database's max_connections.")
+    int poolSize;
 
     @Option(names = "--store-password-file", paramLabel = "FILE",
             description = "The PostgreSQL password, alone in a file only the server's user can read.")
@@ -63,11 +69,15 @@ final class StoreOptions {
         if (sqlite != null) {
             return forExport ? RunningServer.openStoreForExport(sqlite) : RunningServer.openStore(sqlite);
         }
+        if (poolSize < 2) {
+            throw new CliException(ExitCode.USAGE, "--store-pool-size must be at least 2",
+                    "group commits hold one connection while a large submission holds another");
+        }
         String jdbcUrl = "jdbc:" + checkedUrl();
         String password = password();
         try {
             return forExport ? PostgresSubmissionStore.openForExport(jdbcUrl, null, password)
-                    : PostgresSubmissionStore.open(jdbcUrl, null, password, SERVER_CONNECTIONS);
+                    : PostgresSubmissionStore.open(jdbcUrl, null, password, poolSize);
         } catch (IOException e) {
             throw new CliException(ExitCode.FILE, "cannot use the database: " + e.getMessage(),
                     "see deploy/postgresql/README.md for the settings intake needs");
