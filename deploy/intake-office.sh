@@ -16,8 +16,10 @@ jar=${INTAKE_OFFICE_JAR:-$here/intake-office.jar}
 jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/intake-office
 mkdir -p "$cache" && chmod 700 "$cache"
-# One archive per jar build (size and modification time), so a new jar never meets an old archive.
-archive=$cache/$(stat -c '%s-%Y' "$jar").jsa
+# One archive per jar build and per Java build (size and modification time of the jar and of the JDK's own base
+# archive, which an archive of the tool extends): after an update of either, the next run makes a new one.
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+archive=$cache/$(stat -c '%s-%Y' "$jar" "$java_home/lib/server/classes.jsa" 2>/dev/null | paste -sd-).jsa
 options=(-XX:+UseSerialGC)
 if [ -s "$archive" ]; then
   exec java "${options[@]}" -XX:SharedArchiveFile="$archive" -jar "$jar" "$@"
