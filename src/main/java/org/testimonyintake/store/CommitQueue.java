@@ -59,6 +59,9 @@ final class CommitQueue<T> implements AutoCloseable {
         try {
             commit.done().join(); // not interruptible: a commit under way always reports how it ended
         } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreFullException full) {
+                throw new StoreFullException(full.getCause()); // known not committed; one exception per caller
+            }
             throw new IOException("the submission could not be committed", e.getCause());
         }
     }

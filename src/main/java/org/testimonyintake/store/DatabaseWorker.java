@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Function;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,14 @@ final class DatabaseWorker implements AutoCloseable {
 
     private void commitGroup(List<StoredSubmission> group) throws IOException {
         dataDirectory.syncIncoming();
-        database.insert(group);
+        try {
+            database.insert(group);
+        } catch (JdbiException e) {
+            if (StoreFullException.isSqliteFull(e)) {
+                throw new StoreFullException(e); // SQLite wrote no commit record: nothing of the group is stored
+            }
+            throw e;
+        }
         // The rows are the commit point: from here on every submission of the group is committed. If a move fails,
         // its files stay complete in incoming/ and the next open() moves them.
         try {

@@ -72,8 +72,8 @@ final class IncomingSubmission implements NewSubmission {
         try {
             store.commit(new StoredSubmission(id, received, encryptedBy, subkeyKeyId, storedParts));
             state = State.COMMITTED;
-        } catch (IllegalStateException storeClosed) {
-            throw storeClosed; // nothing was attempted: close() may delete
+        } catch (IllegalStateException | StoreFullException notCommitted) {
+            throw notCommitted; // nothing was stored: close() deletes the files
         } catch (IOException | RuntimeException e) {
             state = State.UNKNOWN_OUTCOME;
             throw e;

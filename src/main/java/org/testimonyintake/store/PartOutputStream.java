@@ -31,8 +31,12 @@ final class PartOutputStream extends OutputStream {
 
     static PartOutputStream create(Path directory, String name, LocalDate received) throws IOException {
         Path temporary = directory.resolve(name + DataDirectory.PARTIAL_SUFFIX);
-        return new PartOutputStream(temporary, directory.resolve(name), received,
-                DataDirectory.createOwnerOnlyFile(temporary));
+        try {
+            return new PartOutputStream(temporary, directory.resolve(name), received,
+                    DataDirectory.createOwnerOnlyFile(temporary));
+        } catch (IOException e) {
+            throw StoreFullException.ifFull(e, directory);
+        }
     }
 
     @Override
@@ -46,8 +50,13 @@ final class PartOutputStream extends OutputStream {
             throw new IOException("the part is closed");
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            abandon(); // a part that lost a write is never renamed into place, whoever closes it later
+            throw StoreFullException.ifFull(e, temporary.getParent());
         }
         size += length;
     }
@@ -59,11 +68,15 @@ final class PartOutputStream extends OutputStream {
             return;
         }
         open = false;
-        try (channel) {
-            DataDirectory.stamp(temporary, received);
-            channel.force(true);
+        try {
+            try (channel) {
+                DataDirectory.stamp(temporary, received);
+                channel.force(true);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw StoreFullException.ifFull(e, temporary.getParent());
         }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         complete = true;
     }
 

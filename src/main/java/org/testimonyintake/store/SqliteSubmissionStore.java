@@ -107,7 +107,13 @@ public final class SqliteSubmissionStore implements SubmissionStore {
             throw new IllegalStateException("a store opened for export takes no submissions");
         }
         String id = SubmissionFields.newId();
-        return new IncomingSubmission(this, id, today(), dataDirectory.createIncoming(id));
+        Path directory;
+        try {
+            directory = dataDirectory.createIncoming(id);
+        } catch (IOException e) {
+            throw StoreFullException.ifFull(e, dataDirectory.incoming(id).getParent());
+        }
+        return new IncomingSubmission(this, id, today(), directory);
     }
 
     @Override

@@ -47,6 +47,11 @@ public final class FileUploadStore implements UploadStore {
     /** A retry may arrive while the server still waits on the request the sender gave up on; it is told to retry. */
     private static final long LOCK_WAIT_MILLIS = 5_000;
     private static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * Java has no exception type for ENOSPC: a write that fails while less than this is left on the file system
+     * failed for lack of space.
+     */
+    private static final long NEARLY_FULL_BYTES = 1 << 20;
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
@@ -147,10 +152,7 @@ public final class FileUploadStore implements UploadStore {
                             throw new UploadRefused(Reason.TOO_LARGE, size);
                         }
                         reserve(n, size);
-                        ByteBuffer written = ByteBuffer.wrap(buffer, 0, n);
-                        while (written.hasRemaining()) {
-                            channel.write(written);
-                        }
+                        write(channel, ByteBuffer.wrap(buffer, 0, n), size);
                         size += n;
                         upload.size = size;
                     }
@@ -163,6 +165,26 @@ public final class FileUploadStore implements UploadStore {
             return size;
         } finally {
             upload.lock.unlock();
+        }
+    }
+
+    /**
+     * Writes one buffer at the end of the upload. If the disk fails, what was written of it is cut off again (the file
+     * holds exactly the acknowledged octets) and its reservation given back; a full disk refuses the chunk as
+     * {@link Reason#SERVER_FULL}, and the sender resumes once space is freed.
+     */
+    private void write(FileChannel channel, ByteBuffer octets, long size) throws UploadRefused, IOException {
+        try {
+            while (octets.hasRemaining()) {
+                channel.write(octets);
+            }
+        } catch (IOException e) {
+            totalBytes.addAndGet(-octets.limit());
+            channel.truncate(size);
+            if (Files.getFileStore(directory).getUsableSpace() < NEARLY_FULL_BYTES) {
+                throw new UploadRefused(Reason.SERVER_FULL, size);
+            }
+            throw e;
         }
     }
 

@@ -27,7 +27,9 @@ public final class SubmissionRefused extends Exception {
         /** A follow-up's receipt is mistyped or names no case (FORMAT.md section 10.4). */
         RECEIPT,
         /** Too many receipt checks at once (FORMAT.md section 10.2): try again in a minute. */
-        BUSY;
+        BUSY,
+        /** The server's disk is full (nothing of the submission is left on it): try again later. */
+        SITE_FULL;
 
         public String messageKey() {
             return "error." + name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -38,6 +38,7 @@ import org.testimonyintake.returning.Receipt;
 import org.testimonyintake.returning.ReceiptChecks;
 import org.testimonyintake.returning.ReturningSources;
 import org.testimonyintake.store.NewSubmission;
+import org.testimonyintake.store.StoreFullException;
 import org.testimonyintake.store.SubmissionStore;
 import org.testimonyintake.upload.UploadLimits;
 import org.testimonyintake.upload.UploadRefused;
@@ -270,7 +271,10 @@ public final class SubmissionService {
         Stored run() throws SubmissionRefused, IOException;
     }
 
-    /** Maps the request's own failures to refusals; a failure of our disk stays an IOException (a server error). */
+    /**
+     * Maps the request's own failures to refusals, and a full disk to a refusal the source can act on (come back
+     * later); any other failure of our disk stays an IOException (a server error).
+     */
     private static Stored receive(Receiving receiving) throws SubmissionRefused, IOException {
         try {
             return receiving.run();
@@ -279,6 +283,11 @@ public final class SubmissionService {
                     : Reason.MALFORMED_FORM);
         } catch (FormReadFailure e) {
             throw new SubmissionRefused(e.refusal());
+        } catch (IOException e) {
+            if (StoreFullException.isCauseOf(e)) {
+                throw new SubmissionRefused(Reason.SITE_FULL);
+            }
+            throw e;
         }
     }
 

@@ -15,6 +15,9 @@ import org.testimonyintake.store.StoreUnavailableException;
 final class ErrorController {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorController.class);
 
+    /** Space comes back when an operator exports or frees it, which takes a while. */
+    static final String RETRY_AFTER_FULL_SECONDS = "600";
+
     private final Views views;
     private final Limits limits;
 
@@ -27,6 +30,9 @@ final class ErrorController {
         Page page = views.page(ctx, "/");
         SubmissionRefused.Reason reason = refusal.reason();
         ctx.status(statusOf(reason));
+        if (reason == SubmissionRefused.Reason.SITE_FULL) {
+            ctx.header("Retry-After", RETRY_AFTER_FULL_SECONDS);
+        }
         views.render(ctx, "refused.jte", Map.of(
                 "page", page,
                 "reason", views.text(page.language(), reason.messageKey(), limitValues(page.language())),
@@ -35,13 +41,14 @@ final class ErrorController {
 
     /**
      * 413 for what is too large, so a browser's script can tell it apart; 422 for a well-formed form of bad ciphertext
-     * or of a photo or video that cannot be cleaned.
+     * or of a photo or video that cannot be cleaned; 503 (not WebDAV's 507) for a server that is busy or full, which
+     * every client knows as "come back later".
      */
     static HttpStatus statusOf(SubmissionRefused.Reason reason) {
         return switch (reason) {
             case MALFORMED_FORM, FORM_EXPIRED, UNKNOWN_FIELD, MISSING_TESTIMONY, UPLOAD_INTERRUPTED, RECEIPT ->
                     HttpStatus.BAD_REQUEST;
-            case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+            case BUSY, SITE_FULL -> HttpStatus.SERVICE_UNAVAILABLE;
             case TESTIMONY_TOO_LONG, ANSWER_TOO_LONG, TOO_MANY_ATTACHMENTS, ATTACHMENT_TOO_LARGE, REQUEST_TOO_LARGE ->
                     HttpStatus.CONTENT_TOO_LARGE;
             case NOT_CIPHERTEXT, WRONG_RECIPIENT, UNREADABLE_MEDIA -> HttpStatus.UNPROCESSABLE_CONTENT;

@@ -62,6 +62,9 @@ final class UploadController {
             case NOT_CIPHERTEXT -> 422;
             case SERVER_FULL -> 503;
         };
+        if (refusal.reason() == UploadRefused.Reason.SERVER_FULL) {
+            ctx.header("Retry-After", ErrorController.RETRY_AFTER_FULL_SECONDS);
+        }
         String error = refusal.reason().name().toLowerCase(Locale.ROOT).replace('_', '-');
         json(ctx, status, "{\"error\":\"" + error + "\""
                 + (refusal.offset() >= 0 ? ",\"offset\":" + refusal.offset() : "") + "}");
