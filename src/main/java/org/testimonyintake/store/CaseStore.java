@@ -69,6 +69,11 @@ public final class CaseStore implements AutoCloseable {
         database.insertCase(newCase, today());
     }
 
+    /** The lookup id of a case made but not yet claimed by a submission; empty for any other id. */
+    public synchronized Optional<String> unclaimedLookupId(String caseId) {
+        return database.unclaimedLookupId(caseId);
+    }
+
     public synchronized void link(String submissionId, String caseId) {
         database.link(submissionId, caseId, today());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,12 +21,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.format.MessageEncryptor;
+import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.Html;
 import org.testimonyintake.intake.TestOffice;
@@ -148,6 +152,77 @@ class ReturningEndToEndTest {
             System.setErr(originalErr);
         }
         assertFalse(log.toString(StandardCharsets.UTF_8).contains(REPLY_MARKER));
+    }
+
+    /**
+     * JavaScript on, as the form's script speaks to the server (FORMAT.md section 10.3): POST /api/cases, the testimony
+     * document with its reply member encrypted on the client, then the case and receipt right after the form token.
+     * The receipt is shown only with the stored submission, opens the case on /return, and a case is claimed once.
+     */
+    @Test
+    void withJavaScriptTheBrowsersCaseIsClaimedByItsSubmissionAndTheReceiptOpensIt() throws Exception {
+        try (TestSite site = TestSite.start(directory)) {
+            HttpResponse<String> refused = openCase(site, "not-a-token");
+            assertEquals(400, refused.statusCode());
+            assertEquals(Map.of("error", "form-expired"), JSON.std.mapFrom(refused.body()));
+
+            String token = site.formToken();
+            HttpResponse<String> opened = openCase(site, token);
+            assertEquals(201, opened.statusCode(), opened.body());
+            assertEquals("no-store", opened.headers().firstValue("Cache-Control").orElse(""), "the receipt is not cached");
+            Map<String, Object> answer = JSON.std.mapFrom(opened.body());
+            String caseId = (String) answer.get("case");
+            String receipt = (String) answer.get("receipt");
+            TestimonyDocument.Reply reply = new TestimonyDocument.Reply(caseId, (String) answer.get("key"));
+
+            HttpResponse<String> received = site.post("/api/submissions?lang=en",
+                    browserSubmission(site, token, caseId, receipt, reply));
+            assertEquals(200, received.statusCode(), received.body());
+            Matcher shown = RECEIPT.matcher(received.body());
+            assertTrue(shown.find(), received.body());
+            assertEquals(receipt, shown.group(1));
+
+            HttpResponse<String> again = site.post("/api/submissions?lang=ru",
+                    browserSubmission(site, token, caseId, receipt, reply));
+            assertEquals(400, again.statusCode(), "a case is claimed once");
+            assertTrue(again.body().contains(Html.escaped(Messages.load().text(Language.RU, "error.case-expired"))));
+            HttpResponse<String> unknown = site.post("/api/submissions?lang=ko",
+                    browserSubmission(site, token, "0123456789abcdef0123456789abcdef", receipt, reply));
+            assertEquals(400, unknown.statusCode(), "a case the server never opened");
+            assertTrue(unknown.body().contains(Html.escaped(Messages.load().text(Language.KO, "error.case-expired"))));
+            String otherCase = (String) JSON.std.mapFrom(openCase(site, token).body()).get("case");
+            assertEquals(400, site.post("/api/submissions?lang=en", browserSubmission(site, token, otherCase, receipt,
+                    reply)).statusCode(), "a receipt that does not open the case named");
+
+            HttpResponse<String> back = openReturn(site, receipt);
+            assertEquals(200, back.statusCode(), back.body());
+            assertTrue(back.body().contains(Html.escaped(Messages.load().text(Language.EN, "return.no-replies"))));
+            try (CaseStore cases = CaseStore.open(site.dataDirectory, Clock.systemUTC())) {
+                assertTrue(cases.unclaimedLookupId(caseId).isEmpty(), "claimed");
+                assertTrue(cases.unclaimedLookupId(otherCase).isPresent(), "left unclaimed, deleted after a day");
+            }
+        }
+    }
+
+    private static HttpResponse<String> openCase(TestSite site, String token) throws IOException, InterruptedException {
+        return site.send("POST", "/api/cases", HttpRequest.BodyPublishers.ofString(
+                SubmissionService.FORM_TOKEN_FIELD + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    /** What the finishing request of the form's script carries, its testimony encrypted here as the browser does. */
+    private static TestSite.Multipart browserSubmission(TestSite site, String token, String caseId, String receipt,
+                                                        TestimonyDocument.Reply reply) throws Exception {
+        TestimonyDocument document = new TestimonyDocument("en", "browser",
+                List.of(TestimonyDocument.Answer.text(Questionnaire.TESTIMONY, "What happened?", "TEST-ONLY browser")),
+                List.of(), reply);
+        byte[] ciphertext = MessageEncryptor.encrypt(
+                OfficeCertificate.parse(Files.readAllBytes(site.keyFile)), document.toJson());
+        return new TestSite.Multipart()
+                .field(SubmissionService.FORM_TOKEN_FIELD, token)
+                .field(SubmissionService.CASE_FIELD, caseId)
+                .field(SubmissionService.RECEIPT_FIELD, receipt)
+                .file("testimony", "testimony.json.pgp", "application/octet-stream", ciphertext);
     }
 
     private static HttpResponse<String> openReturn(TestSite site, String receipt) throws IOException, InterruptedException {
