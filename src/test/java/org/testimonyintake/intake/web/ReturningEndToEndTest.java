@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +166,7 @@ class ReturningEndToEndTest {
      */
     @Test
     void inFirefoxAtSaferASourceComesBackReadsTheReplyAndAddsToTheSameCase() throws Exception {
+        Instant started = Instant.now();
         Path secret = TestOffice.secretKeyFile(directory);
         Path passphrase = Files.writeString(directory.resolve("passphrase"), new String(TestOffice.PASSPHRASE));
         String marker = "SOURCE-" + Long.toHexString(new Random().nextLong());
@@ -208,6 +210,9 @@ class ReturningEndToEndTest {
             List<Long> oneFile = List.of((long) attachment.length);
             assertEquals(List.of(oneFile, oneFile), attachmentSizes(secondFolder), "each with its file");
             assertEquals(List.of(), MarkerScan.filesContaining(data, REPLY_MARKER), "the reply's plaintext is never on disk");
+            // The office's side (reply.txt, the case folders) is in this test's directory, not the server's.
+            assertEquals(List.of(), MarkerScan.filesContaining(Path.of(System.getProperty("java.io.tmpdir")), REPLY_MARKER,
+                    started, List.of(directory)), "nor in temporary files");
 
             try (CaseStore cases = CaseStore.open(data, Clock.systemUTC());
                  GnuPG gpg = GnuPG.createIn(Files.createDirectory(directory.resolve("gpg")), replyKeyPassphrase(data, receipt))) {
