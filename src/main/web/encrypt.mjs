@@ -52,10 +52,14 @@ function bitLength(n) {
   return bits;
 }
 
-/** The testimony document as UTF-8 JSON, its "padding" member filling it to exactly its padded size. */
-export function testimonyDocument({ language, answers, attachments }) {
+/**
+ * The testimony document as UTF-8 JSON, its "padding" member filling it to exactly its padded size; with the
+ * returning source's `reply` member ({case, key}, FORMAT.md section 10.3) when they asked to come back.
+ */
+export function testimonyDocument({ language, answers, attachments, reply }) {
   const document = {
     type: 'testimony-intake/testimony', version: 1, language, encryptedBy: 'browser', answers, attachments,
+    ...(reply ? { reply } : {}),
     padding: '',
   };
   const encode = () => new TextEncoder().encode(JSON.stringify(document));

@@ -6,7 +6,7 @@
 import {
   KeyMismatch, ciphertextSizeBound, encryptBytes, encryptedSegments, officeKey, paddedSize, testimonyDocument,
 } from './encrypt.mjs';
-import { SendFailed, sendMessage } from './upload.mjs';
+import { SendFailed, openCase, sendMessage } from './upload.mjs';
 import { UnreadablePhoto, withoutPhotoMetadata } from './photo-metadata.mjs';
 import { UnreadableMedia, withoutMediaMetadata } from './media-metadata.mjs';
 
@@ -69,7 +69,7 @@ function enhance(form, panel) {
           : 'cannot-encrypt';
     show(status, '');
     show(alert, `${message('not-sent')} ${message(key)}`);
-    if (key === 'cannot-encrypt' || key === 'returning-no-script') alert.append(' ', noScriptLink());
+    if (key === 'cannot-encrypt') alert.append(' ', noScriptLink());
   }
 
   /** Stops for good: the form stays on screen but cannot be sent from this page. */
@@ -89,9 +89,6 @@ function enhance(form, panel) {
   }
 
   async function encryptAndSend() {
-    // Coming back needs a case the server opens (FORMAT.md section 10.3); this script cannot ask for one yet.
-    const returning = form.elements.returning;
-    if (returning && returning.checked) throw new Problem('returning-no-script');
     const token = form.elements['form-token'].value;
     const key = await officeKey(form.dataset.fingerprint);
     const files = [...form.querySelectorAll('input[type=file]')].flatMap((input) => [...input.files]);
@@ -132,10 +129,17 @@ function enhance(form, panel) {
         segments,
       });
     }
-    const document = testimonyDocument({ language: form.dataset.language, answers: answers(form), attachments });
+    // A source who wants to come back gets a case now, as late as possible: an unclaimed case lasts only a day.
+    // The receipt goes back with the finishing form, and the server shows it once the testimony is stored.
+    const returning = form.elements.returning?.checked ? await openCase(token) : null;
+    const document = testimonyDocument({
+      language: form.dataset.language, answers: answers(form), attachments,
+      reply: returning ? { case: returning.case, key: returning.key } : undefined,
+    });
     const testimony = await sendMessage(await encryptBytes(document, key), token, () => {});
     progress.done();
-    return finishingForm([['form-token', token], ['testimony', testimony], ...uploads]);
+    const opened = returning ? [['case', returning.case], ['receipt', returning.receipt]] : [];
+    return finishingForm([['form-token', token], ...opened, ['testimony', testimony], ...uploads]);
   }
 
   /** The last request: a plain form post naming the finished uploads; the server answers with the next page. */

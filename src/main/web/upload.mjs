@@ -1,6 +1,6 @@
 // Resumable upload of ciphertext (FORMAT.md section 7.1): a message goes up in chunks, each acknowledged with the
 // server's offset. When a connection drops, the sender waits, asks the server for the acknowledged offset and goes on
-// from there.
+// from there. The one other request of the form's script, asking for a returning source's case, goes the same way.
 
 // An attachment's segment (4 MiB and its headers) goes up in one request: a Tor round trip costs seconds, and what
 // a dropped request delivered is kept by the server anyway.
@@ -31,6 +31,15 @@ export async function sendMessage(message, formToken, onAcknowledged) {
     await sendChunk(id, offset, message.subarray(offset, offset + CHUNK_SIZE), acknowledge);
   }
   return id;
+}
+
+/**
+ * Asks the server for a case for a source who wants to come back (FORMAT.md section 10.3): resolves to
+ * {case, receipt, key}. Retried like an upload; a case whose answer was lost is deleted by the server after a day.
+ */
+export async function openCase(formToken) {
+  const body = new URLSearchParams({ 'form-token': formToken });
+  return withRetries(() => request('/api/cases', { method: 'POST', body }));
 }
 
 async function createUpload(formToken) {

@@ -1,5 +1,7 @@
 package org.testimonyintake.returning;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -65,6 +67,27 @@ public final class ReturningSources {
     /** Once the case's first submission is durable: the case is claimed and the receipt may be shown. */
     public void claim(String caseId, String submissionId) {
         cases.link(submissionId, caseId);
+    }
+
+    /**
+     * The receipt to show for a case that the source's browser opened ({@link #open}, asked for before it encrypts)
+     * and names in its first submission (FORMAT.md section 10.3): present only if the case exists, no submission has
+     * claimed it yet, and the receipt is the one that opens it. A case that is not there costs no Argon2id.
+     */
+    public Optional<Receipt> claimable(String caseId, String typedReceipt) throws ReceiptChecks.Busy, InterruptedException {
+        Optional<String> lookupId = cases.unclaimedLookupId(caseId);
+        Optional<Receipt> receipt = Receipt.parse(typedReceipt);
+        if (lookupId.isEmpty() || receipt.isEmpty()) {
+            return Optional.empty();
+        }
+        CaseKeys keys = checks.derive(receipt.get());
+        try {
+            boolean opens = MessageDigest.isEqual(keys.lookupId().getBytes(StandardCharsets.US_ASCII),
+                    lookupId.get().getBytes(StandardCharsets.US_ASCII));
+            return opens ? receipt : Optional.empty();
+        } finally {
+            keys.forget();
+        }
     }
 
     /** A follow-up joins its case. */

@@ -94,6 +94,11 @@ final class CaseDatabase implements AutoCloseable {
                 .findOne();
     }
 
+    Optional<String> unclaimedLookupId(String caseId) {
+        return handle.createQuery("SELECT lookup_id FROM cases WHERE id = :id AND claimed = 0").bind("id", caseId)
+                .mapTo(String.class).findOne();
+    }
+
     Optional<byte[]> replyKeyOf(String caseId) {
         return handle.createQuery("SELECT reply_key FROM cases WHERE id = :id AND claimed = 1").bind("id", caseId)
                 .mapTo(byte[].class).findOne();

@@ -51,6 +51,9 @@ public interface CaseStore extends AutoCloseable {
     /** Records a new case before its first submission is stored; {@link #link} claims it once that is durable. */
     void create(NewCase newCase);
 
+    /** The lookup id of a case made but not yet claimed by a submission; empty for any other id. */
+    Optional<String> unclaimedLookupId(String caseId);
+
     void link(String submissionId, String caseId);
 
     Optional<StoredCase> findByLookupId(String lookupId);

@@ -73,6 +73,12 @@ final class PostgresCaseStore implements CaseStore {
     }
 
     @Override
+    public Optional<String> unclaimedLookupId(String caseId) {
+        return jdbi().withHandle(handle -> handle.createQuery("SELECT lookup_id FROM cases WHERE id = :id AND NOT claimed")
+                .bind("id", caseId).mapTo(String.class).findOne());
+    }
+
+    @Override
     public Optional<byte[]> replyKeyOf(String caseId) {
         return jdbi().withHandle(handle -> handle.createQuery("SELECT reply_key FROM cases WHERE id = :id AND claimed")
                 .bind("id", caseId).mapTo(byte[].class).findOne());

@@ -54,6 +54,11 @@ public final class SqliteCaseStore implements CaseStore {
     }
 
     @Override
+    public synchronized Optional<String> unclaimedLookupId(String caseId) {
+        return database.unclaimedLookupId(caseId);
+    }
+
+    @Override
     public synchronized Optional<byte[]> replyKeyOf(String caseId) {
         return database.replyKeyOf(caseId);
     }

@@ -95,9 +95,11 @@ abstract class CaseStoreContract {
         cases.create(newCase);
         assertEquals(Optional.empty(), cases.findByLookupId(newCase.lookupId()), "not claimed yet");
         assertEquals(Optional.empty(), cases.replyKeyOf(newCase.id()));
+        assertEquals(Optional.of(newCase.lookupId()), cases.unclaimedLookupId(newCase.id()), "a browser may still claim it");
 
         cases.link(SUBMISSION, newCase.id());
         reopen();
+        assertEquals(Optional.empty(), cases.unclaimedLookupId(newCase.id()), "claimed once only");
         CaseStore.StoredCase found = cases.findByLookupId(newCase.lookupId()).orElseThrow();
         assertEquals(newCase.id(), found.id());
         assertArrayEquals(newCase.replyKey(), found.replyKey());

@@ -26,6 +26,11 @@ public final class SubmissionRefused extends Exception {
         UNREADABLE_MEDIA,
         /** A follow-up's receipt is mistyped or names no case (FORMAT.md section 10.4). */
         RECEIPT,
+        /**
+         * JavaScript on: the case the browser opened is gone (unclaimed for a day), already claimed, or not opened by
+         * the receipt sent with it (FORMAT.md section 10.3).
+         */
+        CASE_EXPIRED,
         /** Too many receipt checks at once (FORMAT.md section 10.2): try again in a minute. */
         BUSY,
         /** The server's disk is full (nothing of the submission is left on it): try again later. */

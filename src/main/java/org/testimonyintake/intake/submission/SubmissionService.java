@@ -65,6 +65,13 @@ public final class SubmissionService {
     public static final String KEEP_METADATA_YES = "yes";
     /** A follow-up's receipt, right after the form token (FORMAT.md section 10.4). */
     public static final String RECEIPT_FIELD = "receipt";
+    /**
+     * JavaScript on: the case the browser opened for a source who asked to come back, right after the form token and
+     * followed by its {@link #RECEIPT_FIELD} (FORMAT.md section 10.3).
+     */
+    public static final String CASE_FIELD = "case";
+    /** A case id is 32 hex digits; anything longer is not one. */
+    private static final int MAX_CASE_ID_BYTES = 64;
     /** A typed receipt is 28 digits with separators; anything much longer is not one. */
     private static final int MAX_RECEIPT_BYTES = 400;
     /** A form token is short; anything longer is not one. */
@@ -220,12 +227,17 @@ public final class SubmissionService {
     private Stored storeBrowserCiphertext(Iterator<FormPart> parts, CiphertextSource source)
             throws SubmissionRefused, IOException {
         List<Subkey> accepted = office.get().acceptedRecipients(LocalDate.now(ZoneOffset.UTC), graceDays);
+        FormPart first = parts.hasNext() ? parts.next() : null;
+        Optional<CaseToClaim> opened = Optional.empty();
+        if (first != null && first.fieldName().equals(CASE_FIELD) && first.fileName().isEmpty()) {
+            opened = Optional.of(caseToClaim(first, parts));
+            first = parts.hasNext() ? parts.next() : null;
+        }
         try (NewSubmission submission = store.begin()) {
             Subkey recipient = null;
             PartName previous = null;
             long attachmentBytes = 0;
-            while (parts.hasNext()) {
-                FormPart part = parts.next();
+            for (FormPart part = first; part != null; part = parts.hasNext() ? parts.next() : null) {
                 PartName name = PartName.ofField(part.fieldName()).orElse(null);
                 if (name == null || !name.canFollow(previous)) {
                     throw new SubmissionRefused(previous == null ? Reason.MISSING_TESTIMONY : Reason.UNKNOWN_FIELD);
@@ -250,7 +262,40 @@ public final class SubmissionService {
                 throw new SubmissionRefused(Reason.MISSING_TESTIMONY);
             }
             submission.commit("browser", recipient.keyId());
-            return new Stored(submission.id(), "browser");
+            opened.ifPresent(open -> returning.claim(open.caseId(), submission.id()));
+            return new Stored(submission.id(), "browser", opened.map(CaseToClaim::receipt), false);
+        }
+    }
+
+    /** A case the browser opened, checked before anything of the submission is stored, claimed once it is durable. */
+    private record CaseToClaim(String caseId, Receipt receipt) {
+    }
+
+    /**
+     * The {@code case} field and the {@code receipt} after it (FORMAT.md section 10.3): a case that is not there any
+     * more, or already claimed, or a receipt that does not open it, refuses the submission before it is read.
+     */
+    private CaseToClaim caseToClaim(FormPart casePart, Iterator<FormPart> parts) throws SubmissionRefused, IOException {
+        byte[] caseId = casePart.content().readNBytes(MAX_CASE_ID_BYTES + 1);
+        FormPart receiptPart = parts.hasNext() ? parts.next() : null;
+        if (caseId.length > MAX_CASE_ID_BYTES || receiptPart == null || !receiptPart.fieldName().equals(RECEIPT_FIELD)
+                || receiptPart.fileName().isPresent()) {
+            throw new SubmissionRefused(Reason.MALFORMED_FORM);
+        }
+        byte[] typed = receiptPart.content().readNBytes(MAX_RECEIPT_BYTES + 1);
+        if (typed.length > MAX_RECEIPT_BYTES) {
+            throw new SubmissionRefused(Reason.MALFORMED_FORM);
+        }
+        String id = new String(caseId, StandardCharsets.US_ASCII);
+        try {
+            Receipt receipt = returning.claimable(id, decodeUtf8(typed))
+                    .orElseThrow(() -> new SubmissionRefused(Reason.CASE_EXPIRED));
+            return new CaseToClaim(id, receipt);
+        } catch (ReceiptChecks.Busy e) {
+            throw new SubmissionRefused(Reason.BUSY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubmissionRefused(Reason.BUSY);
         }
     }
 

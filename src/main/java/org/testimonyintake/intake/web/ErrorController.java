@@ -46,8 +46,8 @@ final class ErrorController {
      */
     static HttpStatus statusOf(SubmissionRefused.Reason reason) {
         return switch (reason) {
-            case MALFORMED_FORM, FORM_EXPIRED, UNKNOWN_FIELD, MISSING_TESTIMONY, UPLOAD_INTERRUPTED, RECEIPT ->
-                    HttpStatus.BAD_REQUEST;
+            case MALFORMED_FORM, FORM_EXPIRED, UNKNOWN_FIELD, MISSING_TESTIMONY, UPLOAD_INTERRUPTED, RECEIPT,
+                    CASE_EXPIRED -> HttpStatus.BAD_REQUEST;
             case BUSY, SITE_FULL -> HttpStatus.SERVICE_UNAVAILABLE;
             case TESTIMONY_TOO_LONG, ANSWER_TOO_LONG, TOO_MANY_ATTACHMENTS, ATTACHMENT_TOO_LARGE, REQUEST_TOO_LARGE ->
                     HttpStatus.CONTENT_TOO_LARGE;

@@ -40,6 +40,7 @@ public final class IntakeApp {
     private final SubmissionController submissions;
     private final UploadController uploads;
     private final ReturnController returns;
+    private final CaseController cases;
     private final ErrorController errors;
     private final Settings settings;
     private Javalin javalin;
@@ -68,6 +69,7 @@ public final class IntakeApp {
                 limits, formToken, uploadStore);
         this.returns = new ReturnController(views, returning, office, limits, formToken,
                 settings.retention().keepReadReplyDays());
+        this.cases = new CaseController(returning, office, formToken);
         this.uploads = new UploadController(uploadStore, formToken);
         this.errors = new ErrorController(views, limits);
         this.settings = settings;
@@ -94,6 +96,7 @@ public final class IntakeApp {
         routes.post("/submit", submissions::plaintextForm);
         routes.post("/api/submissions", submissions::ciphertext);
         routes.post("/api/submissions/uploaded", submissions::uploaded);
+        routes.post("/api/cases", cases::open);
         routes.post("/api/uploads", uploads::create);
         routes.post("/api/uploads/{id}", uploads::append);
         routes.get("/api/uploads/{id}", uploads::offset);

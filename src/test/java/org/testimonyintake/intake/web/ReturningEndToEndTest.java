@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,16 +19,21 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.format.MessageEncryptor;
+import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.Html;
+import org.testimonyintake.intake.MarkerScan;
 import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
 import org.testimonyintake.intake.cli.IntakeServer;
@@ -35,6 +41,7 @@ import org.testimonyintake.intake.i18n.Language;
 import org.testimonyintake.intake.i18n.Messages;
 import org.testimonyintake.intake.submission.Questionnaire;
 import org.testimonyintake.intake.submission.SubmissionService;
+import org.testimonyintake.interop.GnuPG;
 import org.testimonyintake.office.cli.OfficeCli;
 import org.testimonyintake.store.CaseStore;
 
@@ -46,6 +53,7 @@ import org.testimonyintake.store.CaseStore;
  */
 class ReturningEndToEndTest {
     private static final String REPLY_MARKER = "REPLY-" + Long.toHexString(new Random().nextLong()) + "-어느 벌목장입니까";
+    private static final Path SUITE = Path.of("src/test/browser/returning-suite.mjs");
     private static final Pattern RECEIPT = Pattern.compile("<p class=\"receipt\" lang=\"en\">([0-9 ]{34})</p>");
 
     @TempDir
@@ -148,6 +156,180 @@ class ReturningEndToEndTest {
             System.setErr(originalErr);
         }
         assertFalse(log.toString(StandardCharsets.UTF_8).contains(REPLY_MARKER));
+    }
+
+    /**
+     * JavaScript on, in Firefox ESR at Tor Browser's "Safer" level (src/test/browser/returning-suite.mjs): the source
+     * opts in and sends a file encrypted in the browser, staff decrypt and reply, the source reads the reply on /return
+     * with the receipt and adds a follow-up with a file, which staff find in the same case. gpg reads the stored reply
+     * with the reply secret key and its passphrase derived from the receipt as FORMAT.md section 10.2 says.
+     */
+    @Test
+    void inFirefoxAtSaferASourceComesBackReadsTheReplyAndAddsToTheSameCase() throws Exception {
+        Instant started = Instant.now();
+        Path secret = TestOffice.secretKeyFile(directory);
+        Path passphrase = Files.writeString(directory.resolve("passphrase"), new String(TestOffice.PASSPHRASE));
+        String marker = "SOURCE-" + Long.toHexString(new Random().nextLong());
+        byte[] attachment = new byte[200_000];
+        new Random(9).nextBytes(attachment);
+        Path file = Files.write(directory.resolve("지도.pdf"), attachment);
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (TestSite site = TestSite.start(directory)) {
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            Path data = site.dataDirectory;
+            String origin = site.uri("/").toString().replaceAll("/$", "");
+            Map<?, ?> first = browserStep(Map.of("origin", origin, "step", "first", "marker", marker,
+                    "file", file.toString()));
+            String receipt = (String) first.get("receipt");
+
+            Path firstBundle = directory.resolve("first.zip");
+            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", firstBundle.toString()));
+            Path caseFolder = directory.resolve("case");
+            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--out", caseFolder.toString(), firstBundle.toString()));
+            String caseId = onlyReturningCase(caseFolder);
+            Path message = Files.writeString(directory.resolve("reply.txt"), "TEST-ONLY\n" + REPLY_MARKER);
+            Path replyBundle = directory.resolve("reply.zip");
+            assertEquals(0, run(OfficeCli::execute, "reply", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--folder", caseFolder.toString(), "--case", caseId, "--message",
+                    message.toString(), "--out", replyBundle.toString()));
+            assertEquals(0, run(IntakeServer::execute, "import-replies", "--data", data.toString(), "--key",
+                    site.keyFile.toString(), replyBundle.toString()));
+
+            browserStep(Map.of("origin", origin, "step", "followUp", "marker", marker, "file", file.toString(),
+                    "receipt", receipt, "replyMarkerHtml", REPLY_MARKER,
+                    "followUpText", Messages.load().text(Language.KO, "received.follow-up")));
+
+            Path secondBundle = directory.resolve("second.zip");
+            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", secondBundle.toString()));
+            Path secondFolder = directory.resolve("second");
+            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
+                    passphrase.toString(), "--out", secondFolder.toString(), secondBundle.toString()));
+            assertEquals(List.of(caseId, caseId), returningCases(secondFolder), "the follow-up joins the browser's case");
+            List<Long> oneFile = List.of((long) attachment.length);
+            assertEquals(List.of(oneFile, oneFile), attachmentSizes(secondFolder), "each with its file");
+            assertEquals(List.of(), MarkerScan.filesContaining(data, REPLY_MARKER), "the reply's plaintext is never on disk");
+            // The office's side (reply.txt, the case folders) is in this test's directory, not the server's.
+            assertEquals(List.of(), MarkerScan.filesContaining(Path.of(System.getProperty("java.io.tmpdir")), REPLY_MARKER,
+                    started, List.of(directory)), "nor in temporary files");
+
+            try (CaseStore cases = CaseStore.open(data, Clock.systemUTC());
+                 GnuPG gpg = GnuPG.createIn(Files.createDirectory(directory.resolve("gpg")), replyKeyPassphrase(data, receipt))) {
+                Path key = Files.write(directory.resolve("reply-key.pgp"), cases.replyKeyOf(caseId).orElseThrow());
+                Path stored = Files.write(directory.resolve("reply.json.pgp"),
+                        cases.replies(caseId).get(0).parts().get("reply.json.pgp"));
+                gpg.run("--import", key.toString()).requireSuccess();
+                Path plaintext = directory.resolve("reply.json");
+                gpg.decrypt(stored, plaintext).requireSuccess();
+                assertTrue(Files.readString(plaintext).contains(REPLY_MARKER));
+            }
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertFalse(log.toString(StandardCharsets.UTF_8).contains(REPLY_MARKER));
+    }
+
+    /** One step of returning-suite.mjs in Firefox; what it reports. */
+    private Map<?, ?> browserStep(Map<String, String> config) throws Exception {
+        Path results = directory.resolve("results-" + config.get("step") + ".json");
+        Map<String, String> withResults = new java.util.HashMap<>(config);
+        withResults.put("resultsFile", results.toString());
+        Path configFile = Files.writeString(directory.resolve("config-" + config.get("step") + ".json"),
+                JSON.std.asString(withResults));
+        assertEquals(List.of(), BrowserEncryptionTest.runSuite(SUITE, 300, configFile, results));
+        return (Map<?, ?>) JSON.std.listFrom(Files.readString(results)).get(0);
+    }
+
+    /** FORMAT.md section 10.2 and 10.3, written out here: Argon2id of the receipt's digits, its last 32 octets in hex. */
+    private static String replyKeyPassphrase(Path data, String receipt) throws IOException {
+        byte[] tag = de.mkammerer.argon2.Argon2Factory.createAdvanced(de.mkammerer.argon2.Argon2Factory.Argon2Types.ARGON2id)
+                .pbkdf(8, 65536, 1, receipt.replace(" ", "").getBytes(StandardCharsets.US_ASCII),
+                        Files.readAllBytes(data.resolve("returning-salt")), 64);
+        return java.util.HexFormat.of().formatHex(tag, 32, 64);
+    }
+
+    /** The attachment sizes of each testimony document in a case folder. */
+    private static List<List<Long>> attachmentSizes(Path caseFolder) throws Exception {
+        List<List<Long>> sizes = new ArrayList<>();
+        try (Stream<Path> submissions = Files.list(caseFolder)) {
+            for (Path testimony : submissions.map(s -> s.resolve("testimony.json")).filter(Files::isRegularFile).toList()) {
+                sizes.add(TestimonyDocument.parse(Files.readAllBytes(testimony)).attachments().stream()
+                        .map(TestimonyDocument.Attachment::size).toList());
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * JavaScript on, as the form's script speaks to the server (FORMAT.md section 10.3): POST /api/cases, the testimony
+     * document with its reply member encrypted on the client, then the case and receipt right after the form token.
+     * The receipt is shown only with the stored submission, opens the case on /return, and a case is claimed once.
+     */
+    @Test
+    void withJavaScriptTheBrowsersCaseIsClaimedByItsSubmissionAndTheReceiptOpensIt() throws Exception {
+        try (TestSite site = TestSite.start(directory)) {
+            HttpResponse<String> refused = openCase(site, "not-a-token");
+            assertEquals(400, refused.statusCode());
+            assertEquals(Map.of("error", "form-expired"), JSON.std.mapFrom(refused.body()));
+
+            String token = site.formToken();
+            HttpResponse<String> opened = openCase(site, token);
+            assertEquals(201, opened.statusCode(), opened.body());
+            assertEquals("no-store", opened.headers().firstValue("Cache-Control").orElse(""), "the receipt is not cached");
+            Map<String, Object> answer = JSON.std.mapFrom(opened.body());
+            String caseId = (String) answer.get("case");
+            String receipt = (String) answer.get("receipt");
+            TestimonyDocument.Reply reply = new TestimonyDocument.Reply(caseId, (String) answer.get("key"));
+
+            HttpResponse<String> received = site.post("/api/submissions?lang=en",
+                    browserSubmission(site, token, caseId, receipt, reply));
+            assertEquals(200, received.statusCode(), received.body());
+            Matcher shown = RECEIPT.matcher(received.body());
+            assertTrue(shown.find(), received.body());
+            assertEquals(receipt, shown.group(1));
+
+            HttpResponse<String> again = site.post("/api/submissions?lang=ru",
+                    browserSubmission(site, token, caseId, receipt, reply));
+            assertEquals(400, again.statusCode(), "a case is claimed once");
+            assertTrue(again.body().contains(Html.escaped(Messages.load().text(Language.RU, "error.case-expired"))));
+            HttpResponse<String> unknown = site.post("/api/submissions?lang=ko",
+                    browserSubmission(site, token, "0123456789abcdef0123456789abcdef", receipt, reply));
+            assertEquals(400, unknown.statusCode(), "a case the server never opened");
+            assertTrue(unknown.body().contains(Html.escaped(Messages.load().text(Language.KO, "error.case-expired"))));
+            String otherCase = (String) JSON.std.mapFrom(openCase(site, token).body()).get("case");
+            assertEquals(400, site.post("/api/submissions?lang=en", browserSubmission(site, token, otherCase, receipt,
+                    reply)).statusCode(), "a receipt that does not open the case named");
+
+            HttpResponse<String> back = openReturn(site, receipt);
+            assertEquals(200, back.statusCode(), back.body());
+            assertTrue(back.body().contains(Html.escaped(Messages.load().text(Language.EN, "return.no-replies"))));
+            try (CaseStore cases = CaseStore.open(site.dataDirectory, Clock.systemUTC())) {
+                assertTrue(cases.unclaimedLookupId(caseId).isEmpty(), "claimed");
+                assertTrue(cases.unclaimedLookupId(otherCase).isPresent(), "left unclaimed, deleted after a day");
+            }
+        }
+    }
+
+    private static HttpResponse<String> openCase(TestSite site, String token) throws IOException, InterruptedException {
+        return site.send("POST", "/api/cases", HttpRequest.BodyPublishers.ofString(
+                SubmissionService.FORM_TOKEN_FIELD + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    /** What the finishing request of the form's script carries, its testimony encrypted here as the browser does. */
+    private static TestSite.Multipart browserSubmission(TestSite site, String token, String caseId, String receipt,
+                                                        TestimonyDocument.Reply reply) throws Exception {
+        TestimonyDocument document = new TestimonyDocument("en", "browser",
+                List.of(TestimonyDocument.Answer.text(Questionnaire.TESTIMONY, "What happened?", "TEST-ONLY browser")),
+                List.of(), reply);
+        byte[] ciphertext = MessageEncryptor.encrypt(
+                OfficeCertificate.parse(Files.readAllBytes(site.keyFile)), document.toJson());
+        return new TestSite.Multipart()
+                .field(SubmissionService.FORM_TOKEN_FIELD, token)
+                .field(SubmissionService.CASE_FIELD, caseId)
+                .field(SubmissionService.RECEIPT_FIELD, receipt)
+                .file("testimony", "testimony.json.pgp", "application/octet-stream", ciphertext);
     }
 
     private static HttpResponse<String> openReturn(TestSite site, String receipt) throws IOException, InterruptedException {
