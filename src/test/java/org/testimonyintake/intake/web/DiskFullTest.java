@@ -47,6 +47,7 @@ import org.testimonyintake.office.cli.OfficeCli;
  */
 class DiskFullTest {
     private static final int PAGE = 4096;
+    private static final int PAGES_FREED_ONE_BY_ONE = 64;
     private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
     @TempDir
@@ -110,19 +111,22 @@ class DiskFullTest {
             assertEquals("{\"error\":\"server-full\",\"offset\":0}", chunk.body());
             assertNothingHalfWritten(upload);
 
-            // Page by page freed: every place a write can fail (part files, the database, its log) is met once.
-            int storedInARow = 0;
-            for (long size = Files.size(filler); storedInARow < 3 && size > 0; size -= PAGE) {
+            // A page freed at a time: each stored testimony takes that page and more, so writes keep failing, each
+            // time at another place (part files, the database, its log), and each failure must be clean.
+            int storedOfPages = 0;
+            for (int page = 1; page <= PAGES_FREED_ONE_BY_ONE; page++) {
                 try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.WRITE)) {
-                    channel.truncate(Math.max(0, size - PAGE));
+                    channel.truncate(Files.size(filler) - PAGE);
                 }
-                storedInARow = storedOrFull(submit(site, "en", 0), "en") ? storedInARow + 1 : 0;
+                storedOfPages += storedOrFull(submit(site, "en", 0), "en") ? 1 : 0;
                 assertNothingHalfWritten(upload);
             }
+            assertTrue(storedOfPages > 0 && storedOfPages < PAGES_FREED_ONE_BY_ONE, storedOfPages + " stored");
 
             // Space freed: the same server takes testimony and chunks again, without a restart.
             Files.delete(filler);
-            assertEquals(200, submit(site, "ko", 300_000).statusCode());
+            HttpResponse<String> stored = submit(site, "ko", 300_000);
+            assertEquals(200, stored.statusCode(), stored.body());
             HttpResponse<String> resumed = appendChunk(site, upload, 0, 200_000);
             assertEquals(200, resumed.statusCode(), resumed.body());
             assertEquals("200000", offset(resumed));
