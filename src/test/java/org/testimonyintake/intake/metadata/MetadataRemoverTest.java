@@ -102,7 +102,8 @@ class MetadataRemoverTest {
             checkEqual(failures, "ffprobe duration", expect.get("ffprobe duration"), duration);
         }
         if ("yes".equals(expect.get("same picture"))) {
-            checkEqual(failures, "decoded pictures", MediaVectors.decodedMd5(vector, directory), MediaVectors.decodedMd5(output, directory));
+            checkEqual(failures, "decoded pictures", MediaVectors.decodedMd5(vector, directory),
+                    MediaVectors.decodedMd5(output, directory));
         }
     }
 
