@@ -187,28 +187,30 @@ const cases = {
     const marker = config.markers.photoStripped;
     browserEncrypted(await visit('chromium', { fill: questionnaire(marker, [config.files.photo]) }), marker);
   },
-  async 'photo metadata: kept when the source chooses'() {
-    const marker = config.markers.photoKept;
-    const result = await visit('chromium', { fill: questionnaire(marker, [config.files.photo], { keepMetadata: true }) });
+  async 'MP4, QuickTime, HEIC and JPEG metadata: kept when the source chooses'() {
+    const marker = config.markers.keptChromium;
+    const result = await visit('chromium', { fill: questionnaire(marker, config.files.kept, { keepMetadata: true }) });
     browserEncrypted(result, marker);
   },
-  async 'video metadata: removed in Chromium'() {
-    const marker = config.markers.videoChromium;
-    browserEncrypted(await visit('chromium', { fill: questionnaire(marker, [config.files.video]) }), marker);
+  async 'video and HEIC metadata: removed in Chromium'() {
+    const marker = config.markers.mediaChromium;
+    const fill = questionnaire(marker, [config.files.video, config.files.heic]);
+    browserEncrypted(await visit('chromium', { fill }), marker);
   },
-  async 'video metadata: removed in firefox-esr at Tor Browser "Safer"'() {
-    const marker = config.markers.videoFirefox;
-    const result = await visit('firefox', { prefs: TOR_BROWSER_SAFER, fill: questionnaire(marker, [config.files.video]) });
-    browserEncrypted(result, marker);
+  async 'video and HEIC metadata: removed in firefox-esr at Tor Browser "Safer"'() {
+    const marker = config.markers.mediaFirefox;
+    const fill = questionnaire(marker, [config.files.video, config.files.heic]);
+    browserEncrypted(await visit('firefox', { prefs: TOR_BROWSER_SAFER, fill }), marker);
   },
-  async 'video metadata: removed by the server with JavaScript disabled'() {
-    const marker = config.markers.videoNoScript;
-    const result = await visit('chromium', { javaScript: false, fill: questionnaire(marker, [config.files.video]) });
+  async 'video and HEIC metadata: removed by the server with JavaScript disabled'() {
+    const marker = config.markers.mediaNoScript;
+    const fill = questionnaire(marker, [config.files.video, config.files.heic]);
+    const result = await visit('chromium', { javaScript: false, fill });
     check(result.finishedAt === '/submit', `no confirmation: ${result.finishedAt}`);
   },
-  async 'video metadata: kept by the server with JavaScript disabled when the source chooses'() {
-    const marker = config.markers.videoKeptNoScript;
-    const fill = questionnaire(marker, [config.files.video], { keepMetadata: true });
+  async 'MP4, QuickTime, HEIC and JPEG metadata: kept by the server with JavaScript disabled when the source chooses'() {
+    const marker = config.markers.keptNoScript;
+    const fill = questionnaire(marker, config.files.kept, { keepMetadata: true });
     const result = await visit('chromium', { javaScript: false, fill });
     check(result.finishedAt === '/submit', `no confirmation: ${result.finishedAt}`);
   },

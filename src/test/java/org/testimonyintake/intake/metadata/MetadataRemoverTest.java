@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +32,6 @@ import org.testimonyintake.interop.ExternalTool;
  * Node) give the very same octets. One dynamic test per vector, each collecting all its failures.
  */
 class MetadataRemoverTest {
-    private static final Path MEDIA = Path.of("src/test/resources/media");
-    private static final String ZERO_DATE = "0000:00:00 00:00:00";
 
     @TempDir
     static Path directory;
@@ -48,19 +45,13 @@ class MetadataRemoverTest {
         }
         byBrowser = Files.createDirectory(directory.resolve("browser"));
         List<String> command = new ArrayList<>(List.of("node", "src/test/browser/clean-media.mjs", byBrowser.toString()));
-        vectors().forEach(vector -> command.add(vector.toString()));
+        MediaVectors.all().forEach(vector -> command.add(vector.toString()));
         ExternalTool.run(Map.of(), new byte[0], command).requireSuccess();
-    }
-
-    private static List<Path> vectors() throws IOException {
-        try (Stream<Path> files = Files.list(MEDIA)) {
-            return files.filter(file -> Files.exists(Path.of(file + ".expect"))).sorted().toList();
-        }
     }
 
     @TestFactory
     Stream<DynamicTest> eachVectorLosesWhatItsExpectFileNames() throws IOException {
-        return vectors().stream().map(vector -> DynamicTest.dynamicTest(vector.getFileName().toString(), () -> {
+        return MediaVectors.all().stream().map(vector -> DynamicTest.dynamicTest(vector.getFileName().toString(), () -> {
             List<String> failures = new ArrayList<>();
             check(vector, failures);
             assertEquals(List.of(), failures);
@@ -68,12 +59,12 @@ class MetadataRemoverTest {
     }
 
     private static void check(Path vector, List<String> failures) throws Exception {
-        Map<String, String> expect = expectations(vector);
+        Map<String, String> expect = MediaVectors.expectations(vector);
         String name = vector.getFileName().toString();
         Path browserOutput = byBrowser.resolve(name);
         if (expect.get("expect").equals("unreadable")) {
             try {
-                clean(Files.readAllBytes(vector));
+                MediaVectors.cleaned(Files.readAllBytes(vector));
                 failures.add("the server's filter accepted it");
             } catch (UnreadableMedia expected) {
                 // as it should
@@ -83,29 +74,19 @@ class MetadataRemoverTest {
             }
             return;
         }
-        byte[] cleaned = clean(Files.readAllBytes(vector));
+        byte[] cleaned = MediaVectors.cleaned(Files.readAllBytes(vector));
         Path output = Files.write(directory.resolve(name), cleaned);
         if (!Files.exists(browserOutput)) {
             failures.add("the browser's module refused it: " + Files.readString(byBrowser.resolve(name + ".unreadable")));
         } else if (!Arrays.equals(cleaned, Files.readAllBytes(browserOutput))) {
             failures.add("the browser's module and the server's filter give different octets");
         }
-        Map<String, String> before = exiftool(vector);
-        Map<String, String> after = exiftool(output);
-        for (String tag : words(expect.get("exiftool gone"))) {
-            if (!before.containsKey(tag)) {
-                failures.add("exiftool finds no " + tag + " in the original, so the test proves nothing");
-            }
-            String left = after.get(tag);
-            if (left != null && !left.equals(ZERO_DATE)) {
-                failures.add("exiftool still finds " + tag + " = " + left);
-            }
-        }
+        failures.addAll(MediaVectors.exiftoolTagsLeft(vector, output));
         if (expect.containsKey("ffprobe streams")) {
             for (String where : List.of("format", "stream")) {
                 Map<String, String> tagsBefore = ffprobeTags(vector, where);
                 Map<String, String> tagsAfter = ffprobeTags(output, where);
-                for (String tag : words(expect.get("ffprobe " + where + " gone"))) {
+                for (String tag : MediaVectors.words(expect.get("ffprobe " + where + " gone"))) {
                     if (!tagsBefore.containsKey(tag)) {
                         failures.add("ffprobe finds no " + where + " tag " + tag + " in the original");
                     }
@@ -121,7 +102,8 @@ class MetadataRemoverTest {
             checkEqual(failures, "ffprobe duration", expect.get("ffprobe duration"), duration);
         }
         if ("yes".equals(expect.get("same picture"))) {
-            checkEqual(failures, "decoded pictures", decodedMd5(vector), decodedMd5(output));
+            checkEqual(failures, "decoded pictures", MediaVectors.decodedMd5(vector, directory),
+                    MediaVectors.decodedMd5(output, directory));
         }
     }
 
@@ -130,14 +112,14 @@ class MetadataRemoverTest {
         byte[] random = new byte[300_000];
         new Random(7).nextBytes(random);
         for (byte[] file : List.of(new byte[0], new byte[] {(byte) 0xFF}, "%PDF-1.7 a document".getBytes(), random)) {
-            assertArrayEquals(file, clean(file));
+            assertArrayEquals(file, MediaVectors.cleaned(file));
         }
     }
 
     @Test
     void aVideoOfManyChunksStreamsThroughWithItsMediaDataUntouched() throws Exception {
-        byte[] video = Files.readAllBytes(MEDIA.resolve("phone.mov"));
-        byte[] cleaned = clean(video);
+        byte[] video = Files.readAllBytes(MediaVectors.DIRECTORY.resolve("phone.mov"));
+        byte[] cleaned = MediaVectors.cleaned(video);
         assertEquals(video.length, cleaned.length);
         // phone.mov: ftyp, wide, then mdat before moov (as phones write it): the media data is the same octets
         int mdatEnd = 28 + 1170;
@@ -151,44 +133,7 @@ class MetadataRemoverTest {
     @Test
     void aMovieBoxPastTheMemoryCapIsRefused() {
         byte[] header = {0x7F, 0, 0, 0, 'm', 'o', 'o', 'v'}; // claims 2 GiB
-        assertThrows(UnreadableMedia.class, () -> clean(header));
-    }
-
-    private static byte[] clean(byte[] file) throws IOException, UnreadableMedia {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MetadataRemover.copy(new ByteArrayInputStream(file), out);
-        return out.toByteArray();
-    }
-
-    /** The .expect file's "key: value" lines; # starts a comment. */
-    private static Map<String, String> expectations(Path vector) throws IOException {
-        Map<String, String> expect = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of(vector + ".expect"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int colon = line.indexOf(':');
-                expect.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-            }
-        }
-        return expect;
-    }
-
-    private static List<String> words(String line) {
-        return line == null ? List.of() : List.of(line.split("\\s+"));
-    }
-
-    /** Every tag exiftool reads, by its name without the group, with the value of its last occurrence. */
-    private static Map<String, String> exiftool(Path file) throws Exception {
-        ExternalTool.Outcome outcome = ExternalTool.run(Map.of(), new byte[0],
-                List.of("exiftool", "-j", "-a", "-G1", "-struct", file.toString())).requireSuccess();
-        Map<String, String> tags = new LinkedHashMap<>();
-        Map<?, ?> found = (Map<?, ?>) JSON.std.listFrom(outcome.stdoutText()).get(0);
-        for (Map.Entry<?, ?> entry : found.entrySet()) {
-            String key = entry.getKey().toString();
-            if (!key.startsWith("System:") && !key.startsWith("File:") && !key.startsWith("ExifTool:")) {
-                tags.put(key.substring(key.indexOf(':') + 1), String.valueOf(entry.getValue()));
-            }
-        }
-        return tags;
+        assertThrows(UnreadableMedia.class, () -> MediaVectors.cleaned(header));
     }
 
     private static Map<?, ?> ffprobe(Path file) throws Exception {
@@ -209,19 +154,6 @@ class MetadataRemoverTest {
             }
         }
         return tags;
-    }
-
-    /** The MD5 of every decoded frame (ffmpeg), of the decoded picture for HEIF (libheif, then ffmpeg). */
-    private static String decodedMd5(Path file) throws Exception {
-        Path picture = file;
-        if (file.toString().endsWith(".heic")) {
-            picture = Files.createTempFile(directory, "decoded-", ".png");
-            ExternalTool.run(Map.of(), new byte[0], List.of("heif-convert", file.toString(), picture.toString()))
-                    .requireSuccess();
-        }
-        return ExternalTool.run(Map.of(), new byte[0], List.of("ffmpeg", "-v", "error", "-i", picture.toString(),
-                "-map", "0:v", "-f", "framemd5", "-")).requireSuccess().stdoutText()
-                .lines().filter(line -> !line.startsWith("#")).toList().toString();
     }
 
     private static void checkEqual(List<String> failures, String what, String expected, String actual) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +37,7 @@ import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.MarkerScan;
 import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
-import org.testimonyintake.intake.metadata.MetadataRemover;
+import org.testimonyintake.intake.metadata.MediaVectors;
 import org.testimonyintake.interop.ExternalTool;
 import org.testimonyintake.interop.GnuPG;
 import org.testimonyintake.interop.Sequoia;
@@ -49,16 +49,21 @@ import org.testimonyintake.store.SubmissionStore;
 /**
  * Issue 4's cases in real browsers, end to end: the real server with a real data directory and a TEST-ONLY office key,
  * src/test/browser/browser-suite.mjs driving Chromium and Firefox ESR against it (it checks what the browsers sent
- * and showed), then an export decrypted with the office code: every file arrives byte for byte, photo and video
+ * and showed), then an export decrypted with the office code: every file arrives byte for byte, photo, video and HEIC
  * metadata as the source chose, in both JavaScript modes. All failures are collected, so one run shows all of them.
  */
 class BrowserEncryptionTest {
     private static final Path SUITE = Path.of("src/test/browser/browser-suite.mjs");
     private static final long SUITE_TIMEOUT_SECONDS = 360;
     private static final List<String> CASES = List.of("chromium", "firefox", "noScript", "wrongKey", "resumed",
-            "photoStripped", "photoKept", "returning", "videoChromium", "videoFirefox", "videoNoScript", "videoKeptNoScript");
+            "photoStripped", "keptChromium", "returning", "mediaChromium", "mediaFirefox", "mediaNoScript", "keptNoScript");
     /** A phone video with its place, times and XMP GPS (src/test/resources/media/phone.mp4.expect). */
-    private static final Path VIDEO = Path.of("src/test/resources/media/phone.mp4");
+    private static final Path VIDEO = MediaVectors.DIRECTORY.resolve("phone.mp4");
+    /** A HEIC photo with EXIF GPS, maker, model and date, and XMP (photo.heic.expect). */
+    private static final Path HEIC = MediaVectors.DIRECTORY.resolve("photo.heic");
+    /** A file of each kind whose metadata the cleaning removes, for the cases that keep it. */
+    private static final List<Path> KEPT = List.of(VIDEO, MediaVectors.DIRECTORY.resolve("phone.mov"), HEIC,
+            MediaVectors.DIRECTORY.resolve("photo.jpg"));
     /** The answers every case fills in (browser-suite.mjs, questionnaire()). */
     private static final String NARRATIVE = "벌목장에서 도망쳤습니다. ";
 
@@ -72,8 +77,7 @@ class BrowserEncryptionTest {
         Path document = Files.write(directory.resolve("진술서.pdf"), fileWithMarkers(300_000, markers));
         Path large = Files.write(directory.resolve("video.mp4"), fileWithMarkers(10_000_000, markers));
         byte[] photoWithoutMetadata = jpeg();
-        byte[] photo = withGpsExif(photoWithoutMetadata);
-        Path photoFile = Files.write(directory.resolve("photo.jpg"), photo);
+        Path photoFile = Files.write(directory.resolve("photo.jpg"), withGpsExif(photoWithoutMetadata));
         Path otherKey = Files.writeString(directory.resolve("other.asc"),
                 OfficeKey.generate(KeyProfile.COMPAT, "Impostor <x@example.org>", TestOffice.PASSPHRASE).certificate().armored());
 
@@ -88,7 +92,8 @@ class BrowserEncryptionTest {
             config.put("markers", markers);
             config.put("files", Map.of("document", document.toString(), "large", large.toString(),
                     "photo", photoFile.toString(), "otherKey", otherKey.toString(),
-                    "video", VIDEO.toAbsolutePath().toString()));
+                    "video", VIDEO.toAbsolutePath().toString(), "heic", HEIC.toAbsolutePath().toString(),
+                    "kept", KEPT.stream().map(file -> file.toAbsolutePath().toString()).toList()));
             config.put("texts", Map.of(
                     "encryptedInBrowser", before(korean.getProperty("received.encrypted-in-browser"), "{"),
                     "encryptedOnServer", before(korean.getProperty("received.encrypted-on-server"), "{"),
@@ -114,19 +119,32 @@ class BrowserEncryptionTest {
         }
         expectBrowserSubmission(failures, submissions, markers.get("resumed"), "browser", Files.readAllBytes(large));
         expectBrowserSubmission(failures, submissions, markers.get("photoStripped"), "browser", photoWithoutMetadata);
-        expectBrowserSubmission(failures, submissions, markers.get("photoKept"), "browser", photo);
-        // The cleaned video is the one MetadataRemoverTest proves clean (ffprobe and exiftool find no place or time).
+        // The cleaned files are the ones MetadataRemoverTest proves clean (ffprobe and exiftool find no place or time).
         byte[] video = Files.readAllBytes(VIDEO);
-        ByteArrayOutputStream cleaned = new ByteArrayOutputStream();
-        MetadataRemover.copy(new ByteArrayInputStream(video), cleaned);
+        byte[] cleanedVideo = MediaVectors.cleaned(video);
         byte[] location = "<exif:GPSLatitude>37,33.99N".getBytes(StandardCharsets.US_ASCII); // exiftool's XMP
-        if (!contains(video, location) || contains(cleaned.toByteArray(), location)) {
+        if (!contains(video, location) || contains(cleanedVideo, location)) {
             failures.add("the video vector does not carry its location, or the cleaned one still does");
         }
-        expectBrowserSubmission(failures, submissions, markers.get("videoChromium"), "browser", cleaned.toByteArray());
-        expectBrowserSubmission(failures, submissions, markers.get("videoFirefox"), "browser", cleaned.toByteArray());
-        expectBrowserSubmission(failures, submissions, markers.get("videoNoScript"), "server", cleaned.toByteArray());
-        expectBrowserSubmission(failures, submissions, markers.get("videoKeptNoScript"), "server", video);
+        byte[] cleanedHeic = MediaVectors.cleaned(Files.readAllBytes(HEIC));
+        String heicPicture = MediaVectors.decodedMd5(HEIC, directory);
+        for (String name : List.of("mediaChromium", "mediaFirefox", "mediaNoScript")) {
+            List<Path> arrived = expectBrowserSubmission(failures, submissions, markers.get(name),
+                    name.equals("mediaNoScript") ? "server" : "browser", cleanedVideo, cleanedHeic);
+            if (arrived.size() == 2) {
+                expectCleanHeic(failures, markers.get(name), arrived.get(1), heicPicture);
+            }
+        }
+        List<byte[]> kept = new ArrayList<>();
+        for (Path file : KEPT) {
+            byte[] original = Files.readAllBytes(file);
+            if (Arrays.equals(original, MediaVectors.cleaned(original))) {
+                failures.add(file + ": the cleaning leaves it as it is, so keeping it proves nothing");
+            }
+            kept.add(original);
+        }
+        expectBrowserSubmission(failures, submissions, markers.get("keptChromium"), "browser", kept.toArray(byte[][]::new));
+        expectBrowserSubmission(failures, submissions, markers.get("keptNoScript"), "server", kept.toArray(byte[][]::new));
         if (submissions.containsKey(markers.get("wrongKey"))) {
             failures.add("wrongKey: a submission arrived although the served key was not the page's");
         }
@@ -201,12 +219,18 @@ class BrowserEncryptionTest {
         return byMarker;
     }
 
-    private static void expectBrowserSubmission(List<String> failures, Map<String, Path> submissions, String marker,
-                                                String encryptedBy, byte[] attachment) throws Exception {
+    /**
+     * Checks the submission carrying marker: its answers, who encrypted it, and its attachments, which must be
+     * byte for byte the given ones in the order sent. Returns the attachments' decrypted files in that order (none
+     * when their number is wrong).
+     */
+    private static List<Path> expectBrowserSubmission(List<String> failures, Map<String, Path> submissions,
+                                                      String marker, String encryptedBy, byte[]... expected)
+            throws Exception {
         Path folder = submissions.get(marker);
         if (folder == null) {
             failures.add(marker + ": did not arrive");
-            return;
+            return List.of();
         }
         TestimonyDocument testimony = TestimonyDocument.parse(Files.readAllBytes(folder.resolve("testimony.json")));
         check(failures, marker, "encryptedBy", encryptedBy, testimony.encryptedBy());
@@ -219,13 +243,33 @@ class BrowserEncryptionTest {
         check(failures, marker, "answers", List.of("testimony", "when", "relation", "consent"),
                 testimony.answers().stream().map(TestimonyDocument.Answer::id).toList());
         List<Path> attachments;
+        // CaseFolder names each file "<part>-<name>"
         try (Stream<Path> files = Files.list(folder.resolve("attachments"))) {
-            attachments = files.toList();
+            attachments = files.sorted(Comparator.comparingInt(file -> Integer.parseInt(
+                    file.getFileName().toString().substring(0, file.getFileName().toString().indexOf('-'))))).toList();
         }
-        if (attachments.size() != 1) {
-            failures.add(marker + ": attachments " + attachments);
-        } else if (!Arrays.equals(attachment, Files.readAllBytes(attachments.get(0)))) {
-            failures.add(marker + ": the attachment is not byte for byte what was expected");
+        if (attachments.size() != expected.length) {
+            failures.add(marker + ": expected " + expected.length + " attachments, found " + attachments);
+            return List.of();
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (!Arrays.equals(expected[i], Files.readAllBytes(attachments.get(i)))) {
+                failures.add(marker + ": " + attachments.get(i).getFileName() + " is not byte for byte as expected");
+            }
+        }
+        return attachments;
+    }
+
+    /**
+     * The HEIC photo as it arrived, judged by the real readers: exiftool finds none of the tags photo.heic.expect
+     * lists as gone, and heif-convert still decodes the original's picture.
+     */
+    private void expectCleanHeic(List<String> failures, String marker, Path arrived, String picture) throws Exception {
+        MediaVectors.exiftoolTagsLeft(HEIC, arrived).forEach(problem -> failures.add(marker + ": " + problem));
+        try {
+            check(failures, marker, "HEIC picture decoded", picture, MediaVectors.decodedMd5(arrived, directory));
+        } catch (AssertionError notDecoded) {
+            failures.add(marker + ": " + notDecoded.getMessage());
         }
     }
 
