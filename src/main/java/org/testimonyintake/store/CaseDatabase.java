@@ -164,7 +164,7 @@ final class CaseDatabase implements AutoCloseable {
             int unreadReplies = transaction.createUpdate("DELETE FROM replies WHERE first_read IS NULL AND imported <= :cutoff")
                     .bind("cutoff", today.minusDays(retention.keepUnreadReplyDays()).toString()).execute();
             String idleCutoff = today.minusDays(retention.forgetIdleCaseDays()).toString();
-            String unclaimedCutoff = today.minusDays(1).toString();
+            String unclaimedCutoff = today.minusDays(CaseStore.UNCLAIMED_CASE_DAYS).toString();
             List<String> idle = transaction.createQuery("""
                     SELECT id FROM cases WHERE (claimed = 1 AND last_activity <= :idle) OR (claimed = 0 AND last_activity <= :unclaimed)""")
                     .bind("idle", idleCutoff).bind("unclaimed", unclaimedCutoff).mapTo(String.class).list();

@@ -40,6 +40,12 @@ public interface CaseStore extends AutoCloseable {
     record Forgotten(int replies, int cases) {
     }
 
+    /**
+     * An unclaimed case is deleted from the second date after the one it was made on: stored dates carry no time, so a
+     * case made a minute before midnight still has a whole day for its files to arrive.
+     */
+    int UNCLAIMED_CASE_DAYS = 2;
+
     /** The default engine, {@link SqliteCaseStore}, in a data directory a {@link SqliteSubmissionStore} has opened. */
     static CaseStore open(Path dataDirectory, Clock clock) throws IOException {
         return SqliteCaseStore.open(dataDirectory, clock);

@@ -164,7 +164,7 @@ final class PostgresCaseStore implements CaseStore {
                     + handle.execute("DELETE FROM replies WHERE first_read IS NULL AND imported <= ?",
                     today.minusDays(retention.keepUnreadReplyDays()));
             LocalDate idle = today.minusDays(retention.forgetIdleCaseDays());
-            LocalDate unclaimed = today.minusDays(1);
+            LocalDate unclaimed = today.minusDays(UNCLAIMED_CASE_DAYS);
             handle.execute("""
                     INSERT INTO forgotten_cases (id, forgotten)
                     SELECT id, ? FROM cases WHERE claimed AND last_activity <= ? ON CONFLICT DO NOTHING""", today, idle);
