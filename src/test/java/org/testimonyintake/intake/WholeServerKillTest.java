@@ -60,9 +60,11 @@ import org.testimonyintake.office.cli.OfficeCli;
  * directory, the large upload resumes where its bytes reached the disk, and: every acknowledged submission is exported
  * exactly once and decrypts with {@code intake-office decrypt} to what its source sent, byte for byte; the data
  * directory holds a row for every submission folder and nothing half received; no partial upload outlives its rule;
- * and no file or folder there keeps a time finer than a date (section 6), the SQLite files aside. A killed process
- * keeps the page cache, so this tests the order of writes, the reconciliation at start and the upload rules, not the
- * fsyncs.
+ * and no file or folder there keeps a time finer than a date (section 6), the SQLite files aside. At rest, as the kill
+ * left them and again at the end of each round, the data directory, the server's temporary folder and its logs hold
+ * no plaintext marker of the sources (who send by all three paths) and neither their address nor their user agent. A
+ * killed process keeps the page cache, so this tests the order of writes, the reconciliation at start and the upload
+ * rules, not the fsyncs.
  *
  * <p>3 rounds; {@code -Dkill.rounds=N} (bench/kill-rounds.sh) runs N, each printing a line of figures.
  */
@@ -77,7 +79,13 @@ class WholeServerKillTest {
     private static final int[] KILL_AFTER = {3, 0, 70, 35, 0, 95, 1, 0, 50, 15};
     /** In a round that kills in the middle of the large upload, its second chunk starts after this many. */
     private static final int MIDDLE_AFTER = 20;
+    /** In every source's testimony and files: the plaintext marker the at-rest scan looks for. */
     private static final String RUN = Long.toHexString(new Random().nextLong());
+    /**
+     * What the server must not write down about its sources either (FORMAT.md section 6): their address (every Tor
+     * client arrives from 127.0.0.1) and their user agent, the JDK client's here.
+     */
+    private static final List<String> ABOUT_SOURCES = List.of("127.0.0.1", "Java-http-client");
 
     @TempDir
     Path directory;
@@ -158,6 +166,8 @@ class WholeServerKillTest {
         assertTrue(kill.inFlightAtKill > 0,
                 "the kill came while sources were uploading, not after all " + SOURCES + " answered");
 
+        assertNothingOfTheSourcesWritten("as the kill left the server's files");
+
         Path stale = planStaleUpload();
         ServeProcess restarted = serve(round);
         TestSite again = TestSite.servedBy(restarted.url(), directory, keyFile, data);
@@ -190,6 +200,8 @@ class WholeServerKillTest {
 
         Path caseFolder = directory.resolve("case-" + round);
         decrypt(bundle, caseFolder);
+        assertFalse(MarkerScan.filesContaining(caseFolder, RUN).isEmpty(), "the marker scan finds the plaintext");
+        assertNothingOfTheSourcesWritten("after the restart, the resumed upload and the export");
         Set<String> exported = new HashSet<>();
         for (CaseFolder.Submission submission : CaseFolder.submissions(caseFolder)) {
             String text = submission.document().answer(Questionnaire.TESTIMONY).orElseThrow().values().get(0);
@@ -391,6 +403,37 @@ class WholeServerKillTest {
             assertEquals(200, stored.statusCode(), stored.body());
             acknowledged = true;
             return attachmentOffset;
+        }
+    }
+
+    /**
+     * At rest: no plaintext of the sources, and neither their address nor their user agent, anywhere the server
+     * wrote: the data directory with SQLite's database, WAL and journal, its temporary folder (Jetty's temporary
+     * files go there too) and its logs, of every run so far.
+     */
+    private void assertNothingOfTheSourcesWritten(String when) throws IOException {
+        List<Path> logs = logs();
+        assertFalse(logs.isEmpty(), "the server's logs are there to scan");
+        List<String> found = new ArrayList<>();
+        for (String marker : Stream.concat(Stream.of(RUN), ABOUT_SOURCES.stream()).toList()) {
+            for (Path folder : List.of(data, serverTemp)) {
+                MarkerScan.filesContaining(folder, marker)
+                        .forEach(file -> found.add(marker + " in " + directory.relativize(file)));
+            }
+            for (Path log : logs) {
+                // ISO-8859-1: any octets, as MarkerScan reads them; the listening line names the server's own address
+                Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                        .filter(line -> line.contains(marker) && !line.startsWith(ServeProcess.LISTENING))
+                        .forEach(line -> found.add(marker + " in " + log.getFileName() + ": " + line));
+            }
+        }
+        assertEquals(List.of(), found, "nothing of the sources is written down, " + when);
+    }
+
+    private List<Path> logs() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().matches("server-[0-9]+\\.log")).sorted()
+                    .toList();
         }
     }
 

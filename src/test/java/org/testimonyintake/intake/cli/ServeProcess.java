@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * with SIGKILL. Its stdout and stderr go to a log file the test chooses.
  */
 public final class ServeProcess implements AutoCloseable {
-    private static final String LISTENING = "intake-server: listening on ";
+    /** The line serve prints once it accepts connections, followed by its URL. */
+    public static final String LISTENING = "intake-server: listening on ";
 
     private final Process process;
     private final String url;
