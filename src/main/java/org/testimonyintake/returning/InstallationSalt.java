@@ -6,8 +6,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 /**
  * The per-installation Argon2id salt (FORMAT.md section 10.2): 16 random octets in {@code returning-salt} in the data
@@ -26,10 +29,17 @@ public final class InstallationSalt {
         if (!Files.exists(file)) {
             byte[] salt = new byte[BYTES];
             random.nextBytes(salt);
-            try (OutputStream out = Files.newOutputStream(Files.createFile(file,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                    StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
-                out.write(salt);
+            try {
+                try (OutputStream out = Files.newOutputStream(Files.createFile(file,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                        StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
+                    out.write(salt);
+                }
+                // The data directory keeps no time finer than a date (FORMAT.md section 6), not even of its set-up.
+                FileTime midnight = FileTime.from(LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC)
+                        .toInstant());
+                Files.setLastModifiedTime(file, midnight);
+                Files.setLastModifiedTime(dataDirectory, midnight);
             } catch (FileAlreadyExistsException madeMeanwhile) {
                 // another process (export beside serve) made it first: read theirs
             }

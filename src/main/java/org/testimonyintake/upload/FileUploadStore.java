@@ -37,9 +37,10 @@ import org.testimonyintake.upload.UploadRefused.Reason;
  * The partial uploads of one server, in one directory, each an owner-only file named by its id that only grows.
  *
  * <p>Time: the only time on disk is a date. Each file's modification time is set to the date of its last chunk at
- * 00:00 UTC; the exact time of the last chunk is kept in memory only. An upload idle for {@link #ABANDONED_AFTER} is
- * deleted by {@link #deleteAbandoned}. After a restart the memory is gone: a file dated two or more days back was idle
- * for more than a day and is deleted; any other gets a full day again from the restart.
+ * 00:00 UTC, and the directory's to the date of its last change; the exact time of the last chunk is kept in memory
+ * only. An upload idle for {@link #ABANDONED_AFTER} is deleted by {@link #deleteAbandoned}. After a restart the memory
+ * is gone: a file dated two or more days back was idle for more than a day and is deleted; any other gets a full day
+ * again from the restart, and its date at 00:00 if a crash in the middle of a chunk left it the time of that write.
  */
 public final class FileUploadStore implements UploadStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileUploadStore.class);
@@ -111,6 +112,7 @@ public final class FileUploadStore implements UploadStore {
         Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)).close();
         stamp(file);
+        stamp(directory);
         uploads.put(id, new Upload(file, 0, clock.instant()));
         return id;
     }
@@ -227,6 +229,7 @@ public final class FileUploadStore implements UploadStore {
         public void close() throws IOException {
             try {
                 Files.deleteIfExists(file);
+                stamp(directory);
             } finally {
                 totalBytes.addAndGet(-size);
             }
@@ -253,6 +256,13 @@ public final class FileUploadStore implements UploadStore {
                 LOG.warn("an abandoned upload could not be deleted ({})", e.getClass().getSimpleName());
             } finally {
                 upload.lock.unlock();
+            }
+        }
+        if (deleted > 0) {
+            try {
+                stamp(directory);
+            } catch (IOException e) {
+                LOG.warn("the uploads directory could not be dated ({})", e.getClass().getSimpleName());
             }
         }
         return deleted;
@@ -324,12 +334,15 @@ public final class FileUploadStore implements UploadStore {
                 if (lastChunk.isBefore(stillFresh)) {
                     delete(file);
                 } else {
+                    // A process killed while it wrote a chunk never stamped the file: it holds the time of that write.
+                    stamp(file, lastChunk);
                     long size = Files.size(file);
                     totalBytes.addAndGet(size);
                     uploads.put(name, new Upload(file, size, clock.instant()));
                 }
             }
         }
+        stamp(directory);
     }
 
     private static void delete(Path file) throws IOException {
@@ -342,7 +355,11 @@ public final class FileUploadStore implements UploadStore {
 
     /** The modification time becomes today's date at 00:00 UTC: no time finer than a date is stored. */
     private void stamp(Path file) throws IOException {
-        Files.setLastModifiedTime(file, FileTime.from(today().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        stamp(file, today());
+    }
+
+    private static void stamp(Path file, LocalDate date) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.from(date.atStartOfDay(ZoneOffset.UTC).toInstant()));
     }
 
     private LocalDate today() {

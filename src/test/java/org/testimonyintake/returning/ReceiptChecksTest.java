@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -56,10 +58,14 @@ class ReceiptChecksTest {
     }
 
     @Test
-    void theSaltIsMadeOnceOwnerOnlyAndKept(@TempDir Path data) throws Exception {
+    void theSaltIsMadeOnceOwnerOnlyDatedAndKept(@TempDir Path data) throws Exception {
         byte[] salt = InstallationSalt.loadOrCreate(data, RANDOM);
         assertEquals(16, salt.length);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("returning-salt"))));
+        for (Path dated : new Path[] {data.resolve("returning-salt"), data}) {
+            assertEquals(LocalTime.MIDNIGHT, Files.getLastModifiedTime(dated).toInstant().atOffset(ZoneOffset.UTC)
+                    .toLocalTime(), "no time finer than a date (FORMAT.md section 6): " + dated);
+        }
         assertEquals(HexFormat.of().formatHex(salt), HexFormat.of().formatHex(InstallationSalt.loadOrCreate(data, RANDOM)));
     }
 }

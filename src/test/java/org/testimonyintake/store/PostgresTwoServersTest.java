@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
-import org.testimonyintake.intake.cli.IntakeServer;
+import org.testimonyintake.intake.cli.ServeProcess;
 import org.testimonyintake.office.cli.OfficeCli;
 
 /**
@@ -79,29 +76,15 @@ class PostgresTwoServersTest {
     }
 
     /** {@code intake-server serve} on the shared store in a JVM of its own, to be killed with SIGKILL. */
-    private Process serveInChildProcess(Path site) throws Exception {
+    private ServeProcess serveInChildProcess(Path site) throws Exception {
         Path data = Files.createDirectories(site.resolve("data"));
         Files.copy(directory.resolve("first/data/form-token.key"), data.resolve("form-token.key"));
         Path passwordFile = Files.writeString(site.resolve("store-password"), cluster.password());
         Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                IntakeServer.class.getName(), "serve", "--key", TestOffice.certificateFile(site).toString(),
+        return ServeProcess.start(site.resolve("server.log"), "--key", TestOffice.certificateFile(site).toString(),
                 "--data", data.toString(), "--port", "0",
                 "--store", jdbcUrl().substring("jdbc:".length()) + "&user=" + PostgresCluster.USER,
-                "--store-password-file", passwordFile.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    /** Reads the child's "listening on URL" line. */
-    private static String listeningUrl(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("intake-server: listening on ")) {
-                return line.substring("intake-server: listening on ".length());
-            }
-        }
-        throw new IOException("the server process ended before it listened");
+                "--store-password-file", passwordFile.toString());
     }
 
     @Test
@@ -109,8 +92,8 @@ class PostgresTwoServersTest {
         Path first = Files.createDirectory(directory.resolve("first"));
         Path second = Files.createDirectory(directory.resolve("second"));
         TestSite one = TestSite.start(first, this::openStore);
-        Process child = serveInChildProcess(second);
-        TestSite[] servers = {one, TestSite.servedBy(listeningUrl(child), second, null, null)};
+        ServeProcess child = serveInChildProcess(second);
+        TestSite[] servers = {one, TestSite.servedBy(child.url(), second, null, null)};
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger done = new AtomicInteger();
         ExecutorService sources = Executors.newFixedThreadPool(20);
@@ -129,7 +112,7 @@ class PostgresTwoServersTest {
                         // the server was stopped under this source: not acknowledged
                     }
                     if (done.incrementAndGet() == 30) {
-                        child.destroyForcibly(); // SIGKILL: the second backend dies with uploads in flight
+                        child.kill(); // SIGKILL: the second backend dies with uploads in flight
                     }
                     return null;
                 }));
@@ -139,8 +122,7 @@ class PostgresTwoServersTest {
             }
         } finally {
             sources.shutdownNow();
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            child.close();
             one.close();
         }
         assertTrue(acknowledged.size() >= 50 && acknowledged.size() < 100,

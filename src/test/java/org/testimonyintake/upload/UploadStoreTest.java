@@ -76,6 +76,50 @@ class UploadStoreTest extends UploadStoreContract {
         }
     }
 
+    @Test
+    void aChunkCutByACrashLeavesNoTimeOfDayAfterTheRestart() throws Exception {
+        String id;
+        try (UploadStore store = open()) {
+            id = store.create();
+            store.append(id, 0, new ByteArrayInputStream(ciphertext(100)));
+        }
+        // A process killed while it wrote a chunk never stamped the file: the write left its own time, and the
+        // file's creation left the directory's.
+        Path uploads = temporary.resolve("uploads");
+        FileTime ofTheWrite = FileTime.from(Instant.parse("2026-11-27T14:31:07.123456Z"));
+        Files.setLastModifiedTime(uploads.resolve(id), ofTheWrite);
+        Files.setLastModifiedTime(uploads, ofTheWrite);
+        clock.set(Instant.parse("2026-11-28T09:00:00Z"));
+        try (UploadStore store = open()) {
+            assertEquals(100, store.offset(id), "kept: its date is yesterday's");
+            assertEquals(Instant.parse("2026-11-27T00:00:00Z"), Files.getLastModifiedTime(uploads.resolve(id)).toInstant(),
+                    "the date of the write that was cut, not the restart's: the upload gets no more than its rule");
+            assertEquals(Instant.parse("2026-11-28T00:00:00Z"), Files.getLastModifiedTime(uploads).toInstant());
+        }
+    }
+
+    @Test
+    void theDirectoryCarriesTheDateOfItsLastChangeOnly() throws Exception {
+        Path uploads = temporary.resolve("uploads");
+        try (UploadStore store = open()) {
+            clock.set(Instant.parse("2026-11-28T10:15:30Z"));
+            String claimed = store.create();
+            assertEquals(Instant.parse("2026-11-28T00:00:00Z"), Files.getLastModifiedTime(uploads).toInstant(),
+                    "after an upload is made");
+            String idle = store.create();
+            store.append(claimed, 0, new ByteArrayInputStream(ciphertext(100)));
+            clock.set(Instant.parse("2026-11-29T11:00:00Z"));
+            store.claim(claimed).close();
+            assertEquals(Instant.parse("2026-11-29T00:00:00Z"), Files.getLastModifiedTime(uploads).toInstant(),
+                    "after a claimed upload is deleted");
+            clock.set(Instant.parse("2026-11-30T12:00:00Z"));
+            assertEquals(1, store.deleteAbandoned());
+            assertFalse(Files.exists(uploads.resolve(idle)));
+            assertEquals(Instant.parse("2026-11-30T00:00:00Z"), Files.getLastModifiedTime(uploads).toInstant(),
+                    "after an abandoned upload is deleted");
+        }
+    }
+
     @Override
     protected UploadStore open() throws IOException {
         return FileUploadStore.open(temporary.resolve("uploads"), LIMITS, clock);
