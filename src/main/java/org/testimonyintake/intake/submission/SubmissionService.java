@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.bouncycastle.openpgp.PGPException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testimonyintake.format.CiphertextInspector;
 import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.MessageEncryptor;
@@ -100,6 +102,8 @@ public final class SubmissionService {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionService.class);
+
     private final Supplier<OfficeCertificate> office;
     private final SubmissionStore store;
     private final Questionnaire questionnaire;
@@ -170,10 +174,11 @@ public final class SubmissionService {
                     out.write(MessageEncryptor.encrypt(certificate, document.toJson()));
                 }
                 submission.commit("server", certificate.currentSubkey().keyId());
-                opened.ifPresent(open -> returning.claim(open.caseId(), submission.id()));
-                followedCase.ifPresent(followed -> returning.link(submission.id(), followed.caseId()));
-                return new Stored(submission.id(), "server", opened.map(ReturningSources.Opened::receipt),
-                        followedCase.isPresent());
+                boolean claimed = opened.map(open -> linkedToItsCase(() -> returning.claim(open.caseId(), submission.id())))
+                        .orElse(false);
+                followedCase.ifPresent(followed -> linkedToItsCase(() -> returning.link(submission.id(), followed.caseId())));
+                return new Stored(submission.id(), "server",
+                        claimed ? opened.map(ReturningSources.Opened::receipt) : Optional.empty(), followedCase.isPresent());
             }
         });
     }
@@ -262,8 +267,25 @@ public final class SubmissionService {
                 throw new SubmissionRefused(Reason.MISSING_TESTIMONY);
             }
             submission.commit("browser", recipient.keyId());
-            opened.ifPresent(open -> returning.claim(open.caseId(), submission.id()));
-            return new Stored(submission.id(), "browser", opened.map(CaseToClaim::receipt), false);
+            boolean claimed = opened.map(open -> linkedToItsCase(() -> returning.claim(open.caseId(), submission.id())))
+                    .orElse(false);
+            return new Stored(submission.id(), "browser", claimed ? opened.map(CaseToClaim::receipt) : Optional.empty(),
+                    false);
+        }
+    }
+
+    /**
+     * Links a durable submission to its case. The submission is acknowledged whatever happens here, or its source would
+     * send it again: if the case is gone (deleted unclaimed, the database away), the office still reads the case from
+     * the testimony's {@code reply} member, and the source is shown no receipt, which would open nothing.
+     */
+    private static boolean linkedToItsCase(Runnable link) {
+        try {
+            link.run();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("a stored submission could not be linked to its case ({})", e.getClass().getSimpleName());
+            return false;
         }
     }
 

@@ -13,7 +13,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +45,10 @@ import org.testimonyintake.intake.submission.SubmissionRefused.Reason;
 import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
+import org.testimonyintake.returning.InstallationSalt;
+import org.testimonyintake.returning.ReceiptChecks;
+import org.testimonyintake.returning.ReturningSources;
+import org.testimonyintake.store.CaseStore;
 import org.testimonyintake.store.SubmissionStore;
 import org.testimonyintake.upload.UploadLimits;
 import org.testimonyintake.upload.UploadStore;
@@ -102,6 +114,41 @@ class SubmissionServiceTest {
 
     static boolean validToken(String token) {
         return token.equals("valid-token");
+    }
+
+    @Test
+    void aCaseGoneBetweenItsCheckAndItsClaimLeavesTheTestimonyAcknowledgedWithNoReceipt() throws Exception {
+        byte[] salt = InstallationSalt.loadOrCreate(data, new SecureRandom());
+        try (CaseStore cases = CaseStore.open(data, Clock.systemUTC())) {
+            // The real store, but the case's row is deleted (as cleanup would) just before the claim reaches it.
+            CaseStore deletedBeforeClaim = (CaseStore) Proxy.newProxyInstance(CaseStore.class.getClassLoader(),
+                    new Class<?>[] {CaseStore.class}, (proxy, method, arguments) -> {
+                        if (method.getName().equals("link")) {
+                            deleteCase((String) arguments[1]);
+                        }
+                        try {
+                            return method.invoke(cases, arguments);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            ReturningSources returning = new ReturningSources(new ReceiptChecks(salt, new ReceiptChecks.Cost(8192, 1, 1),
+                    ReceiptChecks.Bounds.STANDARD), deletedBeforeClaim);
+            var stored = new SubmissionService(() -> office, store, questionnaire, SMALL, 30, returning).acceptPlaintextForm(
+                    form(Part.field("testimony", "I want to hear back. " + MARKER),
+                            Part.field(SubmissionService.RETURNING_FIELD, SubmissionService.RETURNING_YES)),
+                    "en", SubmissionServiceTest::validToken);
+            assertEquals(Optional.empty(), stored.receipt(), "a receipt that would open nothing");
+            assertTrue(decryptOnlySubmission().reply() != null, "stored, and the office still sees its case");
+        }
+    }
+
+    private void deleteCase(String caseId) throws SQLException {
+        try (Connection database = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("intake.db"));
+             PreparedStatement delete = database.prepareStatement("DELETE FROM cases WHERE id = ?")) {
+            delete.setString(1, caseId);
+            assertEquals(1, delete.executeUpdate());
+        }
     }
 
     @Test
