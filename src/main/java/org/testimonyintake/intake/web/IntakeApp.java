@@ -39,7 +39,7 @@ public final class IntakeApp {
     /** Jetty's threads; each request holds one while it runs, also while it waits for its body (blocking reads). */
     private static final int MAX_THREADS = 250;
     /** Requests that may wait for their body at once before the slowest are cut off ({@link StalledBodies}). */
-    private static final int MAX_WAITING_BODIES = 180;
+    static final int MAX_WAITING_BODIES = 180;
 
     private final PageController pages;
     private final SubmissionController submissions;

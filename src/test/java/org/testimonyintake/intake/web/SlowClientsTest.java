@@ -1,11 +1,14 @@
 package org.testimonyintake.intake.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,6 +77,8 @@ class SlowClientsTest {
                     assertEquals(200, answer.get(60, TimeUnit.SECONDS).statusCode());
                 }
                 assertEquals("HTTP/1.1 200 OK", slow.get(SLOW_LINK_PAUSE.toSeconds() + 60, TimeUnit.SECONDS));
+                long cutOff = trickling.stream().filter(SlowClientsTest::answeredOrClosed).count();
+                assertTrue(cutOff >= TRICKLING - IntakeApp.MAX_WAITING_BODIES, cutOff + " trickling clients cut off");
                 sources.shutdown();
                 trickle.shutdownNow();
             } finally {
@@ -81,6 +86,19 @@ class SlowClientsTest {
                     socket.close();
                 }
             }
+        }
+    }
+
+    /** True if the server answered or closed the connection: a client still trickling along sees neither. */
+    private static boolean answeredOrClosed(Socket socket) {
+        try {
+            socket.setSoTimeout(10); // an answer or a close came seconds ago, if any
+            socket.getInputStream().read();
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
         }
     }
 
