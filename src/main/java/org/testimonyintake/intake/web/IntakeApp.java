@@ -36,9 +36,12 @@ public final class IntakeApp {
     private static final long MAX_BUFFERED_BODY_BYTES = 64 * 1024;
     /** Request line and headers together; a Tor Browser request needs about 1 KiB. */
     private static final int MAX_HEADER_BYTES = 8 * 1024;
-    /** Jetty's threads; each request holds one while it runs, also while it waits for its body (blocking reads). */
+    /**
+     * Jetty's threads (Javalin's default, named because {@link #MAX_WAITING_BODIES} must stay below it): each request
+     * holds one while it runs, also while it waits for its body, as the app reads bodies with blocking reads.
+     */
     private static final int MAX_THREADS = 250;
-    /** Requests that may wait for their body at once before the slowest are cut off ({@link StalledBodies}). */
+    /** Requests that may wait for their bodies at once; beyond that the one furthest behind is cut off. */
     static final int MAX_WAITING_BODIES = 180;
 
     private final PageController pages;
@@ -152,7 +155,7 @@ public final class IntakeApp {
         config.jetty.threadPool = new QueuedThreadPool(MAX_THREADS);
         config.jetty.modifyServer(server -> {
             server.setErrorHandler(new ContainerErrorHandler());
-            // the rest of the threads stay for pages and for bodies that keep coming, whatever trickles in
+            // The other threads stay free for pages and for bodies that keep coming, whatever trickles in.
             server.setHandler(new StalledBodies(MAX_WAITING_BODIES)); // Javalin puts its servlet context inside
         });
         // Jetty's session handler stays in place but can never send a cookie or rewrite a URL.
