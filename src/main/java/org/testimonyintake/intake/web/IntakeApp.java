@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.intake.i18n.Messages;
 import org.testimonyintake.intake.submission.FormToken;
@@ -35,6 +36,13 @@ public final class IntakeApp {
     private static final long MAX_BUFFERED_BODY_BYTES = 64 * 1024;
     /** Request line and headers together; a Tor Browser request needs about 1 KiB. */
     private static final int MAX_HEADER_BYTES = 8 * 1024;
+    /**
+     * Jetty's threads (Javalin's default, named because {@link #MAX_WAITING_BODIES} must stay below it): each request
+     * holds one while it runs, also while it waits for its body, as the app reads bodies with blocking reads.
+     */
+    private static final int MAX_THREADS = 250;
+    /** Requests that may wait for their bodies at once; beyond that the one furthest behind is cut off. */
+    static final int MAX_WAITING_BODIES = 180;
 
     private final PageController pages;
     private final SubmissionController submissions;
@@ -144,7 +152,12 @@ public final class IntakeApp {
         config.http.maxRequestSize = MAX_BUFFERED_BODY_BYTES;
         config.http.generateEtags = false;
         config.jetty.modifyHttpConfiguration(IntakeApp::configureHttp);
-        config.jetty.modifyServer(server -> server.setErrorHandler(new ContainerErrorHandler()));
+        config.jetty.threadPool = new QueuedThreadPool(MAX_THREADS);
+        config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new ContainerErrorHandler());
+            // The other threads stay free for pages and for bodies that keep coming, whatever trickles in.
+            server.setHandler(new StalledBodies(MAX_WAITING_BODIES)); // Javalin puts its servlet context inside
+        });
         // Jetty's session handler stays in place but can never send a cookie or rewrite a URL.
         config.jetty.modifyServletContextHandler(
                 context -> context.getSessionHandler().setSessionTrackingModes(Set.of()));
