@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.testimonyintake.format.BundleManifest;
 
@@ -32,10 +33,15 @@ final class PostgresCaseStore implements CaseStore {
         this.clock = clock;
     }
 
-    /** The pool, once the database is checked and has its schema (it may have been down when the server started). */
+    /**
+     * The pool, once the database is checked and has its schema (it may have been down when the server started).
+     * Unreachable, it throws the JdbiException that any later call would, which the site answers with 503.
+     */
     private Jdbi jdbi() {
         try {
             database.ready();
+        } catch (StoreUnavailableException e) {
+            throw e.getCause() instanceof JdbiException unreachable ? unreachable : new UncheckedIOException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

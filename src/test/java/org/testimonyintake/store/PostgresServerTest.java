@@ -22,6 +22,8 @@ import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.submission.SubmissionService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.ZipFile;
+import java.security.SecureRandom;
+import org.testimonyintake.returning.Receipt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,9 +95,7 @@ class PostgresServerTest {
                         .toJson();
                 ciphertext = MessageEncryptor.encrypt(TestOffice.key().certificate(), document);
                 String token = one.formToken();
-                String created = two.send("POST", "/api/uploads", HttpRequest.BodyPublishers.ofString(
-                        "form-token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
-                        "Content-Type", "application/x-www-form-urlencoded").body();
+                String created = urlEncoded(two, "/api/uploads", "form-token", token).body();
                 String id = created.replaceAll(".*\"id\":\"([0-9a-f]+)\".*", "$1");
                 int chunk = ciphertext.length / 4 + 1;
                 TestSite[] servers = {one, two};
@@ -131,14 +131,58 @@ class PostgresServerTest {
         }
     }
 
-    /** The pool finds out by itself that the database is back: at most a few more 503s first, never another answer. */
-    private static void untilAccepted(TestSite site, String testimony) throws Exception {
+    @Test
+    void aReturningSourceGetsTheLocalized503WhileTheDatabaseIsDown(@TempDir Path directory) throws Exception {
+        String receipt = Receipt.generate(new SecureRandom()).grouped();
+        cluster.primary().kill();
+        try (TestSite site = TestSite.start(directory, this::openStore)) {
+            // Down since the server started: its first case call is also the one that would check the database.
+            assertUnavailable(urlEncoded(site, "/return?lang=ru", "receipt", receipt));
+            cluster.primary().start();
+            HttpResponse<String> notFound = untilAnswered(() -> urlEncoded(site, "/return", "receipt", receipt));
+            assertEquals(400, notFound.statusCode(), "no such case, once the database answers");
+
+            cluster.primary().kill(); // now a checked store with dead connections in its pool
+            assertUnavailable(urlEncoded(site, "/return?lang=ru", "receipt", receipt));
+            assertUnavailable(urlEncoded(site, "/api/cases?lang=ru", "form-token", site.formToken()));
+            cluster.primary().start();
+            HttpResponse<String> opened = untilAnswered(() -> urlEncoded(site, "/api/cases", "form-token",
+                    site.formToken()));
+            assertEquals(201, opened.statusCode(), opened.body());
+        }
+    }
+
+    /** A POST of one field as a browser's form sends it. */
+    private static HttpResponse<String> urlEncoded(TestSite site, String pathAndQuery, String name, String value)
+            throws IOException, InterruptedException {
+        return site.send("POST", pathAndQuery, HttpRequest.BodyPublishers.ofString(
+                name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)),
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    private static void assertUnavailable(HttpResponse<String> answer) {
+        assertEquals(503, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("Приём временно закрыт"), "the localized page, as for a submission");
+        assertEquals("60", answer.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    private interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** The first answer that is not 503: the pool finds the database again by itself. */
+    private static HttpResponse<String> untilAnswered(Request request) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         HttpResponse<String> answer;
-        while ((answer = site.submit("/submit", site.formToken(), testimony)).statusCode() == 503
-                && System.nanoTime() < deadline) {
+        while ((answer = request.send()).statusCode() == 503 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        return answer;
+    }
+
+    /** The pool finds out by itself that the database is back: at most a few more 503s first, never another answer. */
+    private static void untilAccepted(TestSite site, String testimony) throws Exception {
+        HttpResponse<String> answer = untilAnswered(() -> site.submit("/submit", site.formToken(), testimony));
         assertEquals(200, answer.statusCode(), answer.body());
     }
 
