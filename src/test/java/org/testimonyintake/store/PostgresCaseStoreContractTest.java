@@ -102,7 +102,7 @@ class PostgresCaseStoreContractTest extends CaseStoreContract {
                 forgotten += cleanup.get().cases();
             }
             assertEquals(idle.size(), forgotten, "each case counted by one server");
-            assertEquals(idle.size(), cases.forgottenCases().size());
+            assertEquals(idle.size(), forgotten().size());
         } finally {
             threads.shutdownNow();
             servers.forEach(SubmissionStore::close);

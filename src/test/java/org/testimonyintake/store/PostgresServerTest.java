@@ -5,31 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import org.testimonyintake.format.MessageEncryptor;
-import org.testimonyintake.format.TestimonyDocument;
-import org.testimonyintake.intake.TestOffice;
-import org.testimonyintake.intake.submission.SubmissionService;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.ZipFile;
-import java.security.SecureRandom;
-import org.testimonyintake.returning.Receipt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.format.BundleManifest;
+import org.testimonyintake.format.MessageEncryptor;
+import org.testimonyintake.format.TestimonyDocument;
+import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
 import org.testimonyintake.intake.cli.IntakeServer;
+import org.testimonyintake.intake.submission.SubmissionService;
+import org.testimonyintake.returning.Receipt;
 
 /** The intake site on a PostgreSQL store whose database goes away and comes back. */
 class PostgresServerTest {
@@ -77,6 +86,51 @@ class PostgresServerTest {
         try (ZipFile zip = new ZipFile(bundle.toFile())) {
             assertTrue(zip.getEntry(id + "/testimony.json.pgp") != null);
         }
+    }
+
+    @Test
+    void twoExportsAtOnceThatDeleteListEachForgottenCaseOnce(@TempDir Path directory) throws Exception {
+        openStore().close(); // the schema, if no test made it yet
+        Set<String> ids = new HashSet<>();
+        try (Connection connection = cluster.primary().connect(); PreparedStatement insert = connection
+                .prepareStatement("INSERT INTO forgotten_cases (id, forgotten) VALUES (?, current_date)")) {
+            while (ids.size() < 40) {
+                String id = SubmissionFields.newId();
+                ids.add(id);
+                insert.setString(1, id);
+                insert.executeUpdate();
+            }
+        }
+        Path passwordFile = directory.resolve("password");
+        Files.writeString(passwordFile, cluster.password(), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        String location = "postgresql://127.0.0.1:" + cluster.primary().port + "/postgres?user=" + PostgresCluster.USER;
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService machines = Executors.newFixedThreadPool(2);
+        List<String> listed = new ArrayList<>();
+        try {
+            List<Future<Path>> exports = new ArrayList<>();
+            for (String name : List.of("first.zip", "second.zip")) {
+                exports.add(machines.submit(() -> {
+                    Path bundle = directory.resolve(name);
+                    together.await();
+                    Cli export = cli("export", "--store", location, "--store-password-file", passwordFile.toString(),
+                            "--delete-exported", "--out", bundle.toString());
+                    assertEquals(0, export.exitCode(), export.err());
+                    return bundle;
+                }));
+            }
+            for (Future<Path> export : exports) {
+                try (ZipFile zip = new ZipFile(export.get().toFile())) {
+                    BundleManifest.parse(zip.getInputStream(zip.getEntry(BundleManifest.ENTRY_NAME)).readAllBytes())
+                            .forgotten().forEach(forgotten -> listed.add(forgotten.caseId()));
+                }
+            }
+        } finally {
+            machines.shutdownNow();
+        }
+        assertEquals(ids, new HashSet<>(listed), "every forgotten case in a bundle");
+        assertEquals(ids.size(), listed.size(), "none in both");
     }
 
     @Test
