@@ -279,13 +279,7 @@ final class PostgresCaseStore implements CaseStore {
         /** Without {@link #taken}, rolls back: the cases stay listed. Returns the connection to the pool. */
         @Override
         public void close() {
-            try {
-                if (handle.isInTransaction()) {
-                    handle.rollback();
-                }
-            } finally {
-                handle.close();
-            }
+            PostgresDatabase.rollBackAndClose(handle);
         }
     }
 

@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.SettableClock;
 import org.testimonyintake.format.BundleManifest;
 
 /**
@@ -282,33 +280,5 @@ abstract class CaseStoreContract {
         assertEquals(Optional.empty(), cases.caseOfSubmission(exported), "it would only count a case's submissions");
         assertEquals(Optional.of(newCase.id()), cases.caseOfSubmission(kept));
         assertTrue(cases.findByLookupId(newCase.lookupId()).isPresent());
-    }
-
-    /** A clock set to 13:00 UTC of a day: the stores keep only the date. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(LocalDate day) {
-            set(day);
-        }
-
-        void set(LocalDate day) {
-            now = day.atTime(13, 0).toInstant(ZoneOffset.UTC);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

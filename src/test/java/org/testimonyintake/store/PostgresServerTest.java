@@ -2,7 +2,6 @@ package org.testimonyintake.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -27,9 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.BundleManifest;
 import org.testimonyintake.format.MessageEncryptor;
@@ -42,31 +41,18 @@ import org.testimonyintake.returning.Receipt;
 
 /** The intake site on a PostgreSQL store whose database goes away and comes back. */
 class PostgresServerTest {
-    private static PostgresCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
-        cluster = PostgresCluster.startPrimary();
-    }
-
-    @AfterAll
-    static void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = PostgresFixture.primaryOnly();
 
     @Test
     void exportTakesTheStoreFromTheCommandLineAndThePasswordFromAFile(@TempDir Path directory) throws Exception {
-        String location = "postgresql://127.0.0.1:" + cluster.primary().port + "/postgres?user=" + PostgresCluster.USER;
+        String location = POSTGRES.storeLocation("postgres");
         Path bundle = directory.resolve("bundle.zip");
-        assertEquals(2, cli("export", "--store", location + "&password=" + cluster.password(), "--out",
+        assertEquals(2, cli("export", "--store", location + "&password=" + POSTGRES.password(), "--out",
                 bundle.toString()).exitCode(), "never the password on the command line");
         assertEquals(2, cli("export", "--store", location, "--out", bundle.toString()).exitCode(),
                 "a password file is needed");
-        Path passwordFile = directory.resolve("password");
-        Files.writeString(passwordFile, cluster.password() + "\n");
+        Path passwordFile = POSTGRES.writePasswordFile(directory);
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(5, cli("export", "--store", location, "--store-password-file", passwordFile.toString(),
                 "--out", bundle.toString()).exitCode(), "a password file every user can read");
@@ -74,8 +60,7 @@ class PostgresServerTest {
         assertEquals(2, cli("export", "--store", location, "--store-password-file", passwordFile.toString(),
                 "--store-pool-size", "1", "--out", bundle.toString()).exitCode(), "a pool too small to commit");
         String id;
-        try (SubmissionStore store = PostgresSubmissionStore.open(cluster.primary().jdbcUrl(), PostgresCluster.USER,
-                cluster.password(), 2)) {
+        try (SubmissionStore store = openStore()) {
             store.exportBundle(directory.resolve("earlier.zip"), true); // what other tests left
             id = Submissions.commit(store, Submissions.content("exported from the command line ", 9000));
         }
@@ -92,7 +77,7 @@ class PostgresServerTest {
     void twoExportsAtOnceThatDeleteListEachForgottenCaseOnce(@TempDir Path directory) throws Exception {
         openStore().close(); // the schema, if no test made it yet
         Set<String> ids = new HashSet<>();
-        try (Connection connection = cluster.primary().connect(); PreparedStatement insert = connection
+        try (Connection connection = POSTGRES.primary().connect(); PreparedStatement insert = connection
                 .prepareStatement("INSERT INTO forgotten_cases (id, forgotten) VALUES (?, current_date)")) {
             while (ids.size() < 40) {
                 String id = SubmissionFields.newId();
@@ -101,10 +86,8 @@ class PostgresServerTest {
                 insert.executeUpdate();
             }
         }
-        Path passwordFile = directory.resolve("password");
-        Files.writeString(passwordFile, cluster.password(), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
-        String location = "postgresql://127.0.0.1:" + cluster.primary().port + "/postgres?user=" + PostgresCluster.USER;
+        Path passwordFile = POSTGRES.writePasswordFile(directory);
+        String location = POSTGRES.storeLocation("postgres");
         CyclicBarrier together = new CyclicBarrier(2);
         ExecutorService machines = Executors.newFixedThreadPool(2);
         List<String> listed = new ArrayList<>();
@@ -188,18 +171,18 @@ class PostgresServerTest {
     @Test
     void aReturningSourceGetsTheLocalized503WhileTheDatabaseIsDown(@TempDir Path directory) throws Exception {
         String receipt = Receipt.generate(new SecureRandom()).grouped();
-        cluster.primary().kill();
+        POSTGRES.primary().kill();
         try (TestSite site = TestSite.start(directory, this::openStore)) {
             // Down since the server started: its first case call is also the one that would check the database.
             assertUnavailable(urlEncoded(site, "/return?lang=ru", "receipt", receipt));
-            cluster.primary().start();
+            POSTGRES.primary().start();
             HttpResponse<String> notFound = untilAnswered(() -> urlEncoded(site, "/return", "receipt", receipt));
             assertEquals(400, notFound.statusCode(), "no such case, once the database answers");
 
-            cluster.primary().kill(); // now a checked store with dead connections in its pool
+            POSTGRES.primary().kill(); // now a checked store with dead connections in its pool
             assertUnavailable(urlEncoded(site, "/return?lang=ru", "receipt", receipt));
             assertUnavailable(urlEncoded(site, "/api/cases?lang=ru", "form-token", site.formToken()));
-            cluster.primary().start();
+            POSTGRES.primary().start();
             HttpResponse<String> opened = untilAnswered(() -> urlEncoded(site, "/api/cases", "form-token",
                     site.formToken()));
             assertEquals(201, opened.statusCode(), opened.body());
@@ -241,7 +224,7 @@ class PostgresServerTest {
     }
 
     private SubmissionStore openStore() throws IOException {
-        return PostgresSubmissionStore.open(cluster.primary().jdbcUrl(), PostgresCluster.USER, cluster.password(), 4);
+        return POSTGRES.openStore("postgres", 4, Clock.systemUTC());
     }
 
     private record Cli(int exitCode, String out, String err) {
@@ -257,27 +240,24 @@ class PostgresServerTest {
     @Test
     void startsWhileTheDatabaseIsDownAnswers503AndRecoversByItself(@TempDir Path directory) throws Exception {
         int pendingBefore;
-        try (SubmissionStore store = PostgresSubmissionStore.open(cluster.primary().jdbcUrl(), PostgresCluster.USER,
-                cluster.password(), 2)) {
+        try (SubmissionStore store = openStore()) {
             pendingBefore = store.pending().size();
         }
-        cluster.primary().kill();
-        try (TestSite site = TestSite.start(directory, () -> PostgresSubmissionStore.open(
-                cluster.primary().jdbcUrl(), PostgresCluster.USER, cluster.password(), 4))) {
+        POSTGRES.primary().kill();
+        try (TestSite site = TestSite.start(directory, this::openStore)) {
             HttpResponse<String> refused = site.submit("/submit?lang=ru", site.formToken(), "while it is down");
             assertEquals(503, refused.statusCode());
             assertTrue(refused.body().contains("Приём временно закрыт"), "the localized page");
 
-            cluster.primary().start();
+            POSTGRES.primary().start();
             untilAccepted(site, "once it is back");
 
-            cluster.primary().kill(); // now with connections in the pool that are dead
+            POSTGRES.primary().kill(); // now with connections in the pool that are dead
             assertEquals(503, site.submit("/submit", site.formToken(), "down again").statusCode());
-            cluster.primary().start();
+            POSTGRES.primary().start();
             untilAccepted(site, "back again");
         }
-        try (SubmissionStore store = PostgresSubmissionStore.open(cluster.primary().jdbcUrl(), PostgresCluster.USER,
-                cluster.password(), 2)) {
+        try (SubmissionStore store = openStore()) {
             assertEquals(2, store.pending().size() - pendingBefore, "the acknowledged ones, and nothing else");
         }
     }
