@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -129,6 +130,17 @@ final class PostgresFixture implements BeforeAllCallback, AfterAllCallback, Befo
     /** The primary's database as {@code --store} names it; the password goes in {@link #writePasswordFile}. */
     String storeLocation(String database) {
         return "postgresql://127.0.0.1:" + cluster.primary().port + "/" + database + "?user=" + PostgresCluster.USER;
+    }
+
+    /**
+     * Copies into a new backend's data directory what deploy/README.md section 7 step 4 copies from the first: the
+     * form-token key (a form from one is taken by the other) and the returning-salt (a receipt opens the same case).
+     */
+    static void copyBackendSecrets(Path fromData, Path toData) throws IOException {
+        Files.createDirectories(toData);
+        for (String shared : List.of("form-token.key", "returning-salt")) {
+            Files.copy(fromData.resolve(shared), toData.resolve(shared));
+        }
     }
 
     /** The password alone in an owner-only file, as {@code --store-password-file} wants it. */

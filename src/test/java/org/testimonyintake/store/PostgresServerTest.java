@@ -26,6 +26,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,6 +38,7 @@ import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
 import org.testimonyintake.intake.cli.IntakeServer;
+import org.testimonyintake.intake.submission.Questionnaire;
 import org.testimonyintake.intake.submission.SubmissionService;
 import org.testimonyintake.returning.Receipt;
 
@@ -43,6 +46,7 @@ import org.testimonyintake.returning.Receipt;
 class PostgresServerTest {
     @RegisterExtension
     static final PostgresFixture POSTGRES = PostgresFixture.primaryOnly();
+    private static final Pattern RECEIPT = Pattern.compile("<p class=\"receipt\" lang=\"en\">([0-9 ]{34})</p>");
 
     @Test
     void exportTakesTheStoreFromTheCommandLineAndThePasswordFromAFile(@TempDir Path directory) throws Exception {
@@ -117,16 +121,35 @@ class PostgresServerTest {
     }
 
     @Test
+    void aReceiptShownByOneBackendOpensTheCaseOnAnotherThatHasTheSameSalt(@TempDir Path directory) throws Exception {
+        try (TestSite one = TestSite.start(Files.createDirectory(directory.resolve("first")), this::openStore);
+             TestSite two = anotherBackend(one, directory.resolve("second"));
+             TestSite unsalted = TestSite.start(Files.createDirectory(directory.resolve("third")), this::openStore)) {
+            HttpResponse<String> received = one.post("/submit", new TestSite.Multipart()
+                    .field(SubmissionService.FORM_TOKEN_FIELD, one.formToken())
+                    .field(Questionnaire.TESTIMONY, "TEST-ONLY coming back through another backend")
+                    .field(SubmissionService.RETURNING_FIELD, SubmissionService.RETURNING_YES));
+            Matcher shown = RECEIPT.matcher(received.body());
+            assertTrue(shown.find(), received.body());
+            String receipt = shown.group(1);
+            assertEquals(200, urlEncoded(two, "/return", "receipt", receipt).statusCode(), "the same case");
+            assertEquals(400, urlEncoded(unsalted, "/return", "receipt", receipt).statusCode(),
+                    "a backend with a salt of its own derives another lookup id: deploy/README.md section 7 step 4");
+        }
+    }
+
+    /** A second backend on the same store, with the first one's secrets (deploy/README.md section 7 step 4). */
+    private TestSite anotherBackend(TestSite first, Path directory) throws Exception {
+        PostgresFixture.copyBackendSecrets(first.dataDirectory, directory.resolve("data"));
+        return TestSite.start(directory, this::openStore);
+    }
+
+    @Test
     void aResumableUploadWhoseChunksAlternateBetweenTwoServersIsStoredWhole(@TempDir Path directory)
             throws Exception {
-        Path first = Files.createDirectory(directory.resolve("first"));
-        Path second = Files.createDirectory(directory.resolve("second"));
         byte[] ciphertext;
-        try (TestSite one = TestSite.start(first, this::openStore)) {
-            // Every backend has the same form-token key (deploy/README.md): a form from one is taken by the other.
-            Files.createDirectories(second.resolve("data"));
-            Files.copy(one.dataDirectory.resolve("form-token.key"), second.resolve("data/form-token.key"));
-            try (TestSite two = TestSite.start(second, this::openStore)) {
+        try (TestSite one = TestSite.start(Files.createDirectory(directory.resolve("first")), this::openStore)) {
+            try (TestSite two = anotherBackend(one, directory.resolve("second"))) {
                 byte[] document = new TestimonyDocument("en", "browser",
                         List.of(TestimonyDocument.Answer.text("testimony", null, "across two servers")), List.of())
                         .toJson();

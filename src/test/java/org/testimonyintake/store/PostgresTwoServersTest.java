@@ -53,16 +53,14 @@ class PostgresTwoServersTest {
         Path first = Files.createDirectory(directory.resolve("first"));
         Path second = Files.createDirectory(directory.resolve("second"));
         TestSite one = TestSite.start(first, this::openStore);
-        // Every backend has the same form-token key (deploy/README.md): a form from one is taken by the other.
-        Files.createDirectories(second.resolve("data"));
-        Files.copy(one.dataDirectory.resolve("form-token.key"), second.resolve("data/form-token.key"));
+        PostgresFixture.copyBackendSecrets(one.dataDirectory, second.resolve("data"));
         return new TestSite[] {one, TestSite.start(second, this::openStore)};
     }
 
     /** {@code intake-server serve} on the shared store in a JVM of its own, to be killed with SIGKILL. */
     private ServeProcess serveInChildProcess(Path site) throws Exception {
-        Path data = Files.createDirectories(site.resolve("data"));
-        Files.copy(directory.resolve("first/data/form-token.key"), data.resolve("form-token.key"));
+        Path data = site.resolve("data");
+        PostgresFixture.copyBackendSecrets(directory.resolve("first/data"), data);
         Path passwordFile = postgres.writePasswordFile(site);
         return ServeProcess.start(site.resolve("server.log"), "--key", TestOffice.certificateFile(site).toString(),
                 "--data", data.toString(), "--port", "0",
