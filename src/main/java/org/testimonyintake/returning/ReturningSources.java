@@ -105,7 +105,13 @@ public final class ReturningSources {
             return new Lookup.Mistyped();
         }
         CaseKeys keys = checks.derive(receipt.get());
-        Optional<CaseStore.StoredCase> found = cases.findByLookupId(keys.lookupId());
+        Optional<CaseStore.StoredCase> found;
+        try {
+            found = cases.findByLookupId(keys.lookupId());
+        } catch (RuntimeException storeDown) {
+            keys.forget();
+            throw storeDown;
+        }
         if (found.isEmpty()) {
             keys.forget();
             return new Lookup.NotFound();

@@ -79,10 +79,30 @@ public interface CaseStore extends AutoCloseable {
 
     Forgotten deleteExpired(Retention retention);
 
-    /** The cases forgotten since an export last took the list (FORMAT.md section 8), oldest first. */
-    List<BundleManifest.ForgottenCase> forgottenCases();
+    /**
+     * The cases forgotten since an export last took the list (FORMAT.md section 8), oldest first, for the bundle an
+     * export writes now. An export that deletes takes them ({@code take}): they leave the list once its bundle is
+     * durable ({@link ForgottenListing#taken}), and two such exports at once never list the same case. Any other
+     * listing is a copy and lists every one.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached now
+     */
+    ForgottenListing listForgotten(boolean take) throws IOException;
 
-    void clearForgotten(List<String> ids);
+    /** The forgotten cases one export lists; closed without {@link #taken}, they stay listed for the next export. */
+    interface ForgottenListing extends AutoCloseable {
+        List<BundleManifest.ForgottenCase> cases();
+
+        /**
+         * The bundle that lists them is durable: a take removes them from the list, a copy changes nothing.
+         *
+         * @throws StoreUnavailableException if the database cannot be reached now: they stay listed
+         */
+        void taken() throws IOException;
+
+        @Override
+        void close();
+    }
 
     @Override
     void close();

@@ -10,8 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testimonyintake.format.BundleManifest;
 
 /**
@@ -23,6 +27,7 @@ import org.testimonyintake.format.BundleManifest;
 final class PostgresCaseStore implements CaseStore {
     /** The advisory lock of the cleanup; 1 is the schema's. */
     private static final long CLEANUP_LOCK = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCaseStore.class);
 
     private final PostgresDatabase database;
     private final Clock clock;
@@ -32,10 +37,15 @@ final class PostgresCaseStore implements CaseStore {
         this.clock = clock;
     }
 
-    /** The pool, once the database is checked and has its schema (it may have been down when the server started). */
+    /**
+     * The pool, once the database is checked and has its schema (it may have been down when the server started).
+     * Unreachable, it throws the JdbiException that any later call would, which the site answers with 503.
+     */
     private Jdbi jdbi() {
         try {
             database.ready();
+        } catch (StoreUnavailableException e) {
+            throw e.getCause() instanceof JdbiException unreachable ? unreachable : new UncheckedIOException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -182,24 +192,95 @@ final class PostgresCaseStore implements CaseStore {
         return deleted.forgotten();
     }
 
+    /**
+     * A take claims the rows it lists (FOR UPDATE SKIP LOCKED) in a transaction that stays open on a pooled
+     * connection until the bundle is durable, and deletes them in it: an export beside it on another machine lists
+     * the others. The export commits its submissions first, then this: if this commit fails the next export lists the
+     * cases again (the office keeps the earliest date), and none is lost.
+     */
     @Override
-    public List<BundleManifest.ForgottenCase> forgottenCases() {
-        return jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT id, forgotten FROM forgotten_cases ORDER BY forgotten, id COLLATE \"C\"")
-                .map((row, context) -> new BundleManifest.ForgottenCase(row.getString("id"),
-                        row.getObject("forgotten", LocalDate.class)))
-                .list());
+    public ForgottenListing listForgotten(boolean take) throws IOException {
+        try {
+            if (!take) {
+                return new Copy(jdbi().withHandle(handle -> forgotten(handle, "")));
+            }
+            Handle handle = jdbi().open();
+            try {
+                handle.begin();
+                return new Take(handle, forgotten(handle, " FOR UPDATE SKIP LOCKED"));
+            } catch (RuntimeException e) {
+                handle.close();
+                throw e;
+            }
+        } catch (JdbiException e) {
+            throw PostgresSubmissionStore.unavailable(e);
+        }
     }
 
-    @Override
-    public void clearForgotten(List<String> ids) {
-        if (ids.isEmpty()) {
-            return;
+    private static List<BundleManifest.ForgottenCase> forgotten(Handle handle, String locking) {
+        return handle.createQuery("SELECT id, forgotten FROM forgotten_cases ORDER BY forgotten, id COLLATE \"C\""
+                        + locking)
+                .map((row, context) -> new BundleManifest.ForgottenCase(row.getString("id"),
+                        row.getObject("forgotten", LocalDate.class)))
+                .list();
+    }
+
+    private record Copy(List<BundleManifest.ForgottenCase> cases) implements ForgottenListing {
+        @Override
+        public void taken() {
         }
-        jdbi().useHandle(handle -> {
-            handle.createUpdate("DELETE FROM forgotten_cases WHERE id IN (<ids>)").bindList("ids", ids).execute();
-            handle.execute("VACUUM forgotten_cases");
-        });
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class Take implements ForgottenListing {
+        private final Handle handle;
+        private final List<BundleManifest.ForgottenCase> cases;
+
+        private Take(Handle handle, List<BundleManifest.ForgottenCase> cases) {
+            this.handle = handle;
+            this.cases = cases;
+        }
+
+        @Override
+        public List<BundleManifest.ForgottenCase> cases() {
+            return cases;
+        }
+
+        @Override
+        public void taken() throws IOException {
+            try {
+                if (!cases.isEmpty()) {
+                    handle.createUpdate("DELETE FROM forgotten_cases WHERE id IN (<ids>)")
+                            .bindList("ids", cases.stream().map(BundleManifest.ForgottenCase::caseId).toList())
+                            .execute();
+                }
+                handle.commit();
+            } catch (JdbiException e) {
+                throw PostgresSubmissionStore.unavailable(e);
+            }
+            if (!cases.isEmpty()) {
+                vacuum();
+            }
+        }
+
+        /** After the commit: a failure here loses nothing, the next take's VACUUM also does it. */
+        private void vacuum() {
+            try {
+                handle.execute("VACUUM forgotten_cases");
+            } catch (JdbiException e) {
+                LOG.warn("the rows of taken forgotten cases could not be vacuumed now ({})",
+                        e.getClass().getSimpleName());
+            }
+        }
+
+        /** Without {@link #taken}, rolls back: the cases stay listed. Returns the connection to the pool. */
+        @Override
+        public void close() {
+            PostgresDatabase.rollBackAndClose(handle);
+        }
     }
 
     /** The database is closed with its submission store. */

@@ -406,13 +406,18 @@ final class PostgresDatabase implements AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                if (handle.isInTransaction()) {
-                    handle.rollback();
-                }
-            } finally {
-                handle.close();
+            rollBackAndClose(handle);
+        }
+    }
+
+    /** Ends a transaction held open on a pooled connection: undoes what it did not commit, returns the connection. */
+    static void rollBackAndClose(Handle handle) {
+        try {
+            if (handle.isInTransaction()) {
+                handle.rollback();
             }
+        } finally {
+            handle.close();
         }
     }
 

@@ -112,19 +112,20 @@ public final class PostgresSubmissionStore implements SubmissionStore {
                                          List<BundleManifest.ForgottenCase> forgotten) throws IOException {
         requireOpen();
         database.ready();
+        List<StoredSubmission> exported;
         try (PostgresDatabase.Exporting export = database.beginExport(deleteExported)) {
-            List<StoredSubmission> exported = export.pending();
+            exported = export.pending();
             BundleWriter.write(bundleFile, today(), exported, forgotten, (id, part) -> export.openPart(id, part.name()));
             if (deleteExported) {
                 export.deleteAndCommit(exported.stream().map(StoredSubmission::id).toList());
-                if (!exported.isEmpty()) {
-                    vacuum();
-                }
             }
-            return exported.size();
         } catch (JdbiException e) {
             throw unavailable(e);
         }
+        if (deleteExported && !exported.isEmpty()) {
+            vacuum(); // on the connection the export gave back: an export's pool holds just two
+        }
+        return exported.size();
     }
 
     /** After the export committed: a failure here loses nothing, the next export's VACUUM also does it. */

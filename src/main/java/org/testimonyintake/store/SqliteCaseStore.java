@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.JdbiException;
 import org.testimonyintake.format.BundleManifest;
 
@@ -18,6 +20,8 @@ import org.testimonyintake.format.BundleManifest;
 public final class SqliteCaseStore implements CaseStore {
     private final CaseDatabase database;
     private final Clock clock;
+    /** The forgotten cases that an export of this store is taking now. */
+    private final Set<String> beingTaken = new HashSet<>();
 
     private SqliteCaseStore(CaseDatabase database, Clock clock) {
         this.database = database;
@@ -93,14 +97,42 @@ public final class SqliteCaseStore implements CaseStore {
         return database.deleteExpired(today(), retention);
     }
 
+    /**
+     * A take leaves out the cases that another take of this store holds; an export in another process is kept apart
+     * by the data directory's export lock ({@link SqliteSubmissionStore#openForExport}), which it holds first.
+     */
     @Override
-    public synchronized List<BundleManifest.ForgottenCase> forgottenCases() {
-        return database.forgottenCases();
-    }
+    public synchronized ForgottenListing listForgotten(boolean take) {
+        List<BundleManifest.ForgottenCase> listed = database.forgottenCases().stream()
+                .filter(forgotten -> !take || !beingTaken.contains(forgotten.caseId())).toList();
+        List<String> ids = listed.stream().map(BundleManifest.ForgottenCase::caseId).toList();
+        if (take) {
+            beingTaken.addAll(ids);
+        }
+        return new ForgottenListing() {
+            @Override
+            public List<BundleManifest.ForgottenCase> cases() {
+                return listed;
+            }
 
-    @Override
-    public synchronized void clearForgotten(List<String> ids) {
-        database.clearForgotten(ids);
+            @Override
+            public void taken() {
+                if (take) {
+                    synchronized (SqliteCaseStore.this) {
+                        database.clearForgotten(ids);
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                if (take) {
+                    synchronized (SqliteCaseStore.this) {
+                        ids.forEach(beingTaken::remove);
+                    }
+                }
+            }
+        };
     }
 
     @Override

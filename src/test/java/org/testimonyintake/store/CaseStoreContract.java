@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testimonyintake.SettableClock;
 import org.testimonyintake.format.BundleManifest;
 
 /**
@@ -166,7 +164,7 @@ abstract class CaseStoreContract {
     }
 
     @Test
-    void repliesGoAWeekAfterReadingOrUnreadAfter90DaysAndIdleCasesAreForgotten() {
+    void repliesGoAWeekAfterReadingOrUnreadAfter90DaysAndIdleCasesAreForgotten() throws IOException {
         CaseStore.NewCase reader = claimedCase(SUBMISSION);
         CaseStore.NewCase away = claimedCase(OTHER_SUBMISSION);
         cases.addReply(replyId(1), reader.id(), replyParts("read me"));
@@ -186,7 +184,7 @@ abstract class CaseStoreContract {
         cases.markRead(reader.id());
         clock.set(DAY_ONE.plusDays(180));
         assertEquals(new CaseStore.Forgotten(0, 1), cases.deleteExpired(CaseStore.Retention.STANDARD), "the idle case");
-        assertEquals(List.of(new BundleManifest.ForgottenCase(away.id(), DAY_ONE.plusDays(180))), cases.forgottenCases());
+        assertEquals(List.of(new BundleManifest.ForgottenCase(away.id(), DAY_ONE.plusDays(180))), forgotten());
         assertEquals(Optional.empty(), cases.findByLookupId(away.lookupId()));
         assertEquals(Optional.empty(), cases.caseOfSubmission(OTHER_SUBMISSION), "its links go with it");
         assertTrue(cases.findByLookupId(reader.lookupId()).isPresent(), "read again on day 100, so kept until day 280");
@@ -194,7 +192,7 @@ abstract class CaseStoreContract {
     }
 
     @Test
-    void anUnclaimedCaseLastsAtLeastADayThenIsDeletedAndNeverListedAsForgotten() {
+    void anUnclaimedCaseLastsAtLeastADayThenIsDeletedAndNeverListedAsForgotten() throws IOException {
         CaseStore.NewCase unclaimed = newCase();
         cases.create(unclaimed);
         assertEquals(new CaseStore.Forgotten(0, 0), cases.deleteExpired(CaseStore.Retention.STANDARD));
@@ -203,25 +201,70 @@ abstract class CaseStoreContract {
                 "made on day one, perhaps a minute before midnight: the source may still be sending its files");
         clock.set(DAY_ONE.plusDays(2));
         assertEquals(new CaseStore.Forgotten(0, 1), cases.deleteExpired(CaseStore.Retention.STANDARD));
-        assertEquals(List.of(), cases.forgottenCases());
+        assertEquals(List.of(), forgotten());
         cases.create(unclaimed); // its lookup id is free again
     }
 
     @Test
-    void theExportThatTakesTheForgottenCasesClearsThemAndNothingElse() throws IOException {
+    void anExportThatTakesTheForgottenCasesRemovesThemOnceItsBundleIsDurableAndNothingElse() throws IOException {
         CaseStore.NewCase first = claimedCase(SUBMISSION);
         clock.set(DAY_ONE.plusDays(1));
         CaseStore.NewCase second = claimedCase(OTHER_SUBMISSION);
-        clock.set(DAY_ONE.plusDays(181));
+        clock.set(DAY_ONE.plusDays(180));
         cases.deleteExpired(CaseStore.Retention.STANDARD);
-        assertEquals(List.of(new BundleManifest.ForgottenCase(first.id(), DAY_ONE.plusDays(181)),
-                new BundleManifest.ForgottenCase(second.id(), DAY_ONE.plusDays(181))), cases.forgottenCases());
-        cases.clearForgotten(List.of(first.id()));
+        List<BundleManifest.ForgottenCase> firstOnly = List.of(
+                new BundleManifest.ForgottenCase(first.id(), DAY_ONE.plusDays(180)));
+        try (CaseStore.ForgottenListing failed = cases.listForgotten(true)) {
+            assertEquals(firstOnly, failed.cases());
+        }
+        assertEquals(firstOnly, forgotten(), "a bundle that never became durable took nothing");
+        try (CaseStore.ForgottenListing take = cases.listForgotten(true)) {
+            clock.set(DAY_ONE.plusDays(181));
+            cases.deleteExpired(CaseStore.Retention.STANDARD); // while the export writes its bundle
+            assertEquals(firstOnly, take.cases());
+            take.taken();
+        }
         reopen();
-        assertEquals(List.of(new BundleManifest.ForgottenCase(second.id(), DAY_ONE.plusDays(181))),
-                cases.forgottenCases());
-        cases.clearForgotten(List.of());
-        assertEquals(1, cases.forgottenCases().size());
+        assertEquals(List.of(new BundleManifest.ForgottenCase(second.id(), DAY_ONE.plusDays(181))), forgotten(),
+                "forgotten after the list was taken: for the next export");
+    }
+
+    @Test
+    void twoExportsTakingAtOnceListEachForgottenCaseOnce() throws IOException {
+        List<String> early = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            early.add(claimedCase("%032x".formatted(0xfeed00 + i)).id());
+        }
+        clock.set(DAY_ONE.plusDays(1));
+        List<String> late = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            late.add(claimedCase("%032x".formatted(0xfeed10 + i)).id());
+        }
+        clock.set(DAY_ONE.plusDays(180));
+        cases.deleteExpired(CaseStore.Retention.STANDARD);
+        try (CaseStore.ForgottenListing one = cases.listForgotten(true)) {
+            assertEquals(early, ids(one.cases()));
+            clock.set(DAY_ONE.plusDays(181));
+            cases.deleteExpired(CaseStore.Retention.STANDARD);
+            try (CaseStore.ForgottenListing other = cases.listForgotten(true)) {
+                assertEquals(late, ids(other.cases()), "not those the first export holds");
+                assertEquals(5, forgotten().size(), "a copy lists every one");
+                other.taken();
+            }
+            one.taken();
+        }
+        assertEquals(List.of(), forgotten());
+    }
+
+    /** What a copy lists now. */
+    List<BundleManifest.ForgottenCase> forgotten() throws IOException {
+        try (CaseStore.ForgottenListing copy = cases.listForgotten(false)) {
+            return copy.cases();
+        }
+    }
+
+    private static List<String> ids(List<BundleManifest.ForgottenCase> forgotten) {
+        return forgotten.stream().map(BundleManifest.ForgottenCase::caseId).toList();
     }
 
     @Test
@@ -237,33 +280,5 @@ abstract class CaseStoreContract {
         assertEquals(Optional.empty(), cases.caseOfSubmission(exported), "it would only count a case's submissions");
         assertEquals(Optional.of(newCase.id()), cases.caseOfSubmission(kept));
         assertTrue(cases.findByLookupId(newCase.lookupId()).isPresent());
-    }
-
-    /** A clock set to 13:00 UTC of a day: the stores keep only the date. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(LocalDate day) {
-            set(day);
-        }
-
-        void set(LocalDate day) {
-            now = day.atTime(13, 0).toInstant(ZoneOffset.UTC);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.testimonyintake.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -14,47 +13,24 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The case store contract on PostgreSQL 15 with a synchronous standby, a database of its own per test; and what
  * only a shared database allows: a source who returns through another server finds her case.
  */
 class PostgresCaseStoreContractTest extends CaseStoreContract {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresCluster cluster;
-    private static PostgresCluster.Server standby;
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = PostgresFixture.withSynchronousStandby();
     private String database;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
-        cluster = PostgresCluster.startPrimary();
-        standby = cluster.startSynchronousStandby("standby1");
-    }
-
-    @AfterAll
-    static void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Override
     SubmissionStore openSubmissions(Clock clock) throws IOException {
         if (database == null) {
-            database = "cases" + DATABASES.incrementAndGet();
-            try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-                statement.execute("CREATE DATABASE " + database);
-            } catch (java.sql.SQLException e) {
-                throw new IOException(e);
-            }
+            database = POSTGRES.newDatabase("cases");
         }
-        return PostgresSubmissionStore.open(cluster.primary().jdbcUrl(database), PostgresCluster.USER,
-                cluster.password(), 4, clock, false);
+        return POSTGRES.openStore(database, 4, clock);
     }
 
     @Override
@@ -72,7 +48,8 @@ class PostgresCaseStoreContractTest extends CaseStoreContract {
         }
         assertEquals(List.of(java.util.Optional.of(DAY_ONE)),
                 cases.replies(newCase.id()).stream().map(CaseStore.StoredReply::firstRead).toList());
-        try (Connection connection = standby.connect(database); Statement statement = connection.createStatement();
+        try (Connection connection = POSTGRES.standby().connect(database);
+             Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT count(*) FROM reply_parts")) {
             result.next();
             assertEquals(2, result.getInt(1), "applied on the standby when addReply returned");
@@ -102,7 +79,7 @@ class PostgresCaseStoreContractTest extends CaseStoreContract {
                 forgotten += cleanup.get().cases();
             }
             assertEquals(idle.size(), forgotten, "each case counted by one server");
-            assertEquals(idle.size(), cases.forgottenCases().size());
+            assertEquals(idle.size(), forgotten().size());
         } finally {
             threads.shutdownNow();
             servers.forEach(SubmissionStore::close);

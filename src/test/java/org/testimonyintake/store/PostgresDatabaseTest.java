@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -13,31 +12,16 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
 import org.jdbi.v3.core.JdbiException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The PostgreSQL engine's SQL on a real PostgreSQL 15 with a synchronous standby. */
 class PostgresDatabaseTest {
-    private static PostgresCluster cluster;
-    private static PostgresCluster.Server standby;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
-        cluster = PostgresCluster.startPrimary();
-        standby = cluster.startSynchronousStandby("standby1");
-    }
-
-    @AfterAll
-    static void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = PostgresFixture.withSynchronousStandby();
 
     private static PostgresDatabase open() throws IOException {
-        return PostgresDatabase.open(cluster.primary().jdbcUrl(), PostgresCluster.USER, cluster.password(), 4);
+        return PostgresDatabase.open(POSTGRES.primary().jdbcUrl(), PostgresCluster.USER, POSTGRES.password(), 4);
     }
 
     @Test
@@ -55,7 +39,8 @@ class PostgresDatabaseTest {
                 receiving.commit(new StoredSubmission(id, LocalDate.of(2026, 11, 27), "browser", Submissions.SUBKEY,
                         List.of(new Part("testimony.json.pgp", testimony.length))));
             }
-            try (Connection connection = standby.connect(); Statement statement = connection.createStatement();
+            try (Connection connection = POSTGRES.standby().connect();
+                 Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT count(*) FROM submissions")) {
                 result.next();
                 assertEquals(1, result.getInt(1), "applied on the synchronous standby when the commit returned");
@@ -94,7 +79,7 @@ class PostgresDatabaseTest {
     @Test
     void theSchemaHoldsNoTime() throws Exception {
         try (PostgresDatabase database = open()) {
-            try (Connection connection = cluster.primary().connect();
+            try (Connection connection = POSTGRES.primary().connect();
                  Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT table_name, column_name, data_type "
                          + "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")) {
@@ -146,18 +131,18 @@ class PostgresDatabaseTest {
 
     @Test
     void aDatabaseOfSchemaVersion1GetsTheCaseTables() throws Exception {
-        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = POSTGRES.primary().connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE version1");
         }
-        String url = cluster.primary().jdbcUrl("version1");
-        PostgresDatabase.open(url, PostgresCluster.USER, cluster.password(), 2).close();
-        try (Connection connection = cluster.primary().connect("version1");
+        String url = POSTGRES.primary().jdbcUrl("version1");
+        PostgresDatabase.open(url, PostgresCluster.USER, POSTGRES.password(), 2).close();
+        try (Connection connection = POSTGRES.primary().connect("version1");
              Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE forgotten_cases, reply_parts, replies, case_submissions, cases");
             statement.execute("UPDATE schema_version SET version = 1");
         }
-        PostgresDatabase.open(url, PostgresCluster.USER, cluster.password(), 2).close();
-        try (Connection connection = cluster.primary().connect("version1");
+        PostgresDatabase.open(url, PostgresCluster.USER, POSTGRES.password(), 2).close();
+        try (Connection connection = POSTGRES.primary().connect("version1");
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT version, to_regclass('cases') IS NOT NULL, "
                      + "to_regclass('forgotten_cases') IS NOT NULL FROM schema_version")) {
@@ -169,7 +154,7 @@ class PostgresDatabaseTest {
 
     @Test
     void aServerThatLogsStatementsIsRefused() throws Exception {
-        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = POSTGRES.primary().connect(); Statement statement = connection.createStatement()) {
             statement.execute("ALTER SYSTEM SET log_statement = 'all'");
             statement.execute("SELECT pg_reload_conf()");
             try {
@@ -183,7 +168,7 @@ class PostgresDatabaseTest {
     }
 
     private static int count(String table) throws Exception {
-        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement();
+        try (Connection connection = POSTGRES.primary().connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
             result.next();
             return result.getInt(1);

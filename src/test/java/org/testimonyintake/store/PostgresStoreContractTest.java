@@ -1,13 +1,11 @@
 package org.testimonyintake.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,57 +15,35 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store contract on PostgreSQL 15 with a synchronous standby, a database of its own per test; and what only a
  * shared database allows: several stores at once.
  */
 class PostgresStoreContractTest extends StoreContract {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresCluster cluster;
-    private static PostgresCluster.Server standby;
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = PostgresFixture.withSynchronousStandby();
     private String database;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
-        cluster = PostgresCluster.startPrimary();
-        standby = cluster.startSynchronousStandby("standby1");
-    }
-
-    @AfterAll
-    static void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
-    void newDatabase() throws Exception {
-        database = "contract" + DATABASES.incrementAndGet();
-        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
+    void newDatabase() throws IOException {
+        database = POSTGRES.newDatabase("contract");
     }
 
     @Override
     SubmissionStore open(Clock clock) throws IOException {
-        return PostgresSubmissionStore.open(cluster.primary().jdbcUrl(database), PostgresCluster.USER,
-                cluster.password(), 8, clock, false);
+        return POSTGRES.openStore(database, 8, clock);
     }
 
     @Override
     Handle rawDatabase() {
-        return Jdbi.create(cluster.primary().jdbcUrl(database), PostgresCluster.USER, cluster.password()).open();
+        return POSTGRES.rawDatabase(database);
     }
 
     @Override
@@ -85,7 +61,7 @@ class PostgresStoreContractTest extends StoreContract {
             for (byte[] testimony : List.of(Submissions.content("small ", 8192),
                     Submissions.content("large ", 3_000_000))) {
                 String id = Submissions.commit(store, testimony);
-                try (Connection connection = standby.connect(database);
+                try (Connection connection = POSTGRES.standby().connect(database);
                      var query = connection.prepareStatement(
                              "SELECT sum(length(octets)) FROM part_chunks WHERE submission_id = ?")) {
                     query.setString(1, id);

@@ -2,7 +2,6 @@ package org.testimonyintake.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,9 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.TestOffice;
@@ -38,49 +36,32 @@ import org.testimonyintake.office.cli.OfficeCli;
 class PostgresTwoServersTest {
     @TempDir
     Path directory;
-    private PostgresCluster cluster;
-    private PostgresCluster.Server standby;
-
-    @BeforeEach
-    void startCluster() throws Exception {
-        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
-        cluster = PostgresCluster.startPrimary();
-        standby = cluster.startSynchronousStandby("standby1");
-    }
-
-    @AfterEach
-    void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    final PostgresFixture postgres = PostgresFixture.withSynchronousStandby(); // killed and promoted: one per test
 
     /** Both servers name primary and standby; pgjdbc connects to whichever is the primary now. */
     private String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + cluster.primary().port + ",127.0.0.1:" + standby.port
+        return "jdbc:postgresql://127.0.0.1:" + postgres.primary().port + ",127.0.0.1:" + postgres.standby().port
                 + "/postgres?targetServerType=primary&hostRecheckSeconds=1";
     }
 
     private SubmissionStore openStore() throws IOException {
-        return PostgresSubmissionStore.open(jdbcUrl(), PostgresCluster.USER, cluster.password(), 8);
+        return PostgresSubmissionStore.open(jdbcUrl(), PostgresCluster.USER, postgres.password(), 8);
     }
 
     private TestSite[] twoServers() throws Exception {
         Path first = Files.createDirectory(directory.resolve("first"));
         Path second = Files.createDirectory(directory.resolve("second"));
         TestSite one = TestSite.start(first, this::openStore);
-        // Every backend has the same form-token key (deploy/README.md): a form from one is taken by the other.
-        Files.createDirectories(second.resolve("data"));
-        Files.copy(one.dataDirectory.resolve("form-token.key"), second.resolve("data/form-token.key"));
+        PostgresFixture.copyBackendSecrets(one.dataDirectory, second.resolve("data"));
         return new TestSite[] {one, TestSite.start(second, this::openStore)};
     }
 
     /** {@code intake-server serve} on the shared store in a JVM of its own, to be killed with SIGKILL. */
     private ServeProcess serveInChildProcess(Path site) throws Exception {
-        Path data = Files.createDirectories(site.resolve("data"));
-        Files.copy(directory.resolve("first/data/form-token.key"), data.resolve("form-token.key"));
-        Path passwordFile = Files.writeString(site.resolve("store-password"), cluster.password());
-        Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path data = site.resolve("data");
+        PostgresFixture.copyBackendSecrets(directory.resolve("first/data"), data);
+        Path passwordFile = postgres.writePasswordFile(site);
         return ServeProcess.start(site.resolve("server.log"), "--key", TestOffice.certificateFile(site).toString(),
                 "--data", data.toString(), "--port", "0",
                 "--store", jdbcUrl().substring("jdbc:".length()) + "&user=" + PostgresCluster.USER,
@@ -145,11 +126,11 @@ class PostgresTwoServersTest {
             for (; n < 10; n++) {
                 assertEquals(200, submit(servers[n % 2], token, n, acknowledged));
             }
-            cluster.primary().kill();
+            postgres.primary().kill();
             for (int down = n + 2; n < down; n++) {
                 statuses.add(submit(servers[n % 2], token, n, acknowledged));
             }
-            standby.promote();
+            postgres.standby().promote();
             // Each server follows by itself, once its pool has found the new primary.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             for (TestSite server : servers) {

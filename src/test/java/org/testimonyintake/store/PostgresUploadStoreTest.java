@@ -1,52 +1,29 @@
 package org.testimonyintake.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testimonyintake.upload.UploadStore;
 import org.testimonyintake.upload.UploadStoreContract;
 
 /** The upload store contract on PostgreSQL, a database of its own per test; and its date-only idle rule. */
 class PostgresUploadStoreTest extends UploadStoreContract {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresCluster cluster;
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = PostgresFixture.primaryOnly();
     private String database;
     private PostgresSubmissionStore submissions;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        assumeTrue(PostgresCluster.available(), "Debian's postgresql 15 is not installed");
-        cluster = PostgresCluster.startPrimary();
-    }
-
-    @AfterAll
-    static void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
-    void newDatabase() throws Exception {
-        database = "uploads" + DATABASES.incrementAndGet();
-        try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-        submissions = PostgresSubmissionStore.open(cluster.primary().jdbcUrl(database), PostgresCluster.USER,
-                cluster.password(), 4, clock, false);
+    void newDatabase() throws IOException {
+        database = POSTGRES.newDatabase("uploads");
+        submissions = POSTGRES.openStore(database, 4, clock);
     }
 
     @AfterEach
@@ -61,8 +38,7 @@ class PostgresUploadStoreTest extends UploadStoreContract {
 
     @Override
     protected long storedOctets(String id) {
-        try (Handle handle = Jdbi.create(cluster.primary().jdbcUrl(database), PostgresCluster.USER,
-                cluster.password()).open()) {
+        try (Handle handle = POSTGRES.rawDatabase(database)) {
             if (handle.createQuery("SELECT count(*) FROM uploads WHERE id = :id").bind("id", id)
                     .mapTo(int.class).one() == 0) {
                 return -1;

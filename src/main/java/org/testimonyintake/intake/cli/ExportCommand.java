@@ -44,13 +44,12 @@ final class ExportCommand implements Callable<Integer> {
         }
         int exported;
         List<BundleManifest.ForgottenCase> forgotten;
-        try (SubmissionStore store = storeOptions.open(data, true); CaseStore cases = storeOptions.cases(store, data)) {
-            forgotten = cases.forgottenCases();
+        // Like the submissions: a bundle that deletes takes the forgotten cases; any other is a copy.
+        try (SubmissionStore store = storeOptions.open(data, true); CaseStore cases = storeOptions.cases(store, data);
+             CaseStore.ForgottenListing listing = cases.listForgotten(deleteExported)) {
+            forgotten = listing.cases();
             exported = store.exportBundle(out, deleteExported, forgotten);
-            if (deleteExported) {
-                // Like the submissions: a bundle that deletes takes the list; any other is a copy.
-                cases.clearForgotten(forgotten.stream().map(BundleManifest.ForgottenCase::caseId).toList());
-            }
+            listing.taken();
         } catch (StoreUnavailableException e) {
             throw new CliException(ExitCode.FILE, "the database cannot be reached now; nothing was exported",
                     "try again once it is back");

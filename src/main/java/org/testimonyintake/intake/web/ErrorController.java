@@ -68,8 +68,11 @@ final class ErrorController {
         problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "problem.unavailable"); // logged once by OfficeCertificateFile
     }
 
-    /** The database is down or failing over: nothing was acknowledged, and the source can come back. */
-    void storeUnavailable(StoreUnavailableException e, Context ctx) {
+    /**
+     * The database is down or failing over: nothing was acknowledged, and the source can come back. Either the
+     * submission store's {@link StoreUnavailableException} or a case store's Jdbi failure.
+     */
+    void storeUnavailable(Exception e, Context ctx) {
         LOG.warn("a request found the database unreachable ({})", e.getCause() == null ? "-"
                 : e.getCause().getClass().getSimpleName());
         ctx.header("Retry-After", "60");

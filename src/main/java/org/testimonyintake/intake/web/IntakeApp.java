@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jdbi.v3.core.JdbiException;
 import org.testimonyintake.format.OfficeCertificate;
 import org.testimonyintake.intake.i18n.Messages;
 import org.testimonyintake.intake.submission.FormToken;
@@ -119,6 +120,8 @@ public final class IntakeApp {
         routes.exception(RequestBrokeOff.class, uploads::brokeOff);
         routes.exception(OfficeKeyUnavailable.class, errors::unavailable);
         routes.exception(StoreUnavailableException.class, errors::storeUnavailable);
+        // CaseStore calls (returning sources) are unchecked: their database failing is the store being unavailable.
+        routes.exception(JdbiException.class, errors::storeUnavailable);
         routes.exception(Exception.class, errors::internal);
         routes.error(404, errors::notFound);
         routes.error(405, errors::methodNotAllowed);
