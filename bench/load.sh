@@ -2,9 +2,11 @@
 # Load (issue 11): CLIENTS concurrent keep-alive clients for SECONDS against the real intake-server.jar (`serve` with
 # a throwaway key and the heap options of deploy/intake-server.service: -Xmx512m -Xms16m, serial collector; the unit
 # caps the service at MemoryMax=1G) on 127.0.0.1, driven by wrk (Debian package wrk) with bench/load.lua:
-#   form     half the clients GET /form
-#   submit   the other half POST /submit as the JavaScript-off form does: the real form token of a served form, a
-#            testimony in Korean and one attachment of ATTACHMENT octets, which the server encrypts as it arrives
+#   form     45% of the clients GET /form
+#   submit   45% POST /submit as the JavaScript-off form does: the real form token of a served form, a testimony in
+#            Korean and one attachment of ATTACHMENT octets, which the server encrypts as it arrives
+#   resumable  10% send as the form's script does (FORMAT.md 7.1): an upload made, a message of ATTACHMENT octets
+#            that gpg encrypted to the office key appended in one chunk, and the finishing request naming it
 #   anchor   before the load, the same number of clients GET /robots.txt from the same server for 20 s: the ratio
 #            load/anchor carries over to another machine, where the figures themselves do not
 # The server's RSS is sampled every 5 s during the load (and its drain) and its peak (VmHWM) read at the end. After
@@ -28,10 +30,18 @@ machine_load before
 server_start "$WORK/data" -Xmx512m -Xms16m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
 token=$(form_token)
 
-# wrk_run KIND CLIENTS SECONDS OUT: one wrk with bench/load.lua; its "figure NAME VALUE" lines go to OUT.
+gpg --batch --quiet --import "$WORK/office.asc"
+head -c "$attachment" /dev/urandom | gpg --batch --quiet --trust-model always --compress-algo none \
+  --recipient "$(gpg --batch --with-colons --list-keys | awk -F: '$1 == "fpr" { print $10; exit }')" \
+  --encrypt > "$WORK/upload.gpg"
+
+# wrk_run KIND CLIENTS SECONDS OUT: one wrk with bench/load.lua; its "figure NAME VALUE" lines go to OUT. The
+# resumable kind keeps each connection's state in its thread, so it gets a thread per connection.
 wrk_run() {
-  LOAD_KIND=$1 LOAD_SECONDS=$3 LOAD_TOKEN=$token LOAD_ATTACHMENT_BYTES=$attachment \
-    wrk --threads 2 --connections "$2" --duration "$(($3 + drain))s" --timeout 30s --script bench/load.lua \
+  local threads=2
+  [ "$1" = resumable ] && threads=$2
+  LOAD_KIND=$1 LOAD_SECONDS=$3 LOAD_TOKEN=$token LOAD_ATTACHMENT_BYTES=$attachment LOAD_CIPHERTEXT=$WORK/upload.gpg \
+    wrk --threads "$threads" --connections "$2" --duration "$(($3 + drain))s" --timeout 30s --script bench/load.lua \
     "$SERVER_URL" > "$4.log" 2>&1 || { cat "$4.log" >&2; return 1; }
   awk '/^figure/ { print $2, $3 }' "$4.log" > "$4"
 }
@@ -41,12 +51,16 @@ figure() {
   awk -v name="$2" '$1 == name { print $2 }' "$1"
 }
 
-# mixed SECONDS PREFIX: half the clients on /form, half on /submit, at once.
+# mixed SECONDS PREFIX: the three kinds of clients at once.
+resumable_clients=$((clients / 10))
+form_clients=$(((clients - resumable_clients) / 2))
 mixed() {
-  wrk_run form $((clients / 2)) "$1" "$WORK/$2-form" &
+  wrk_run form "$form_clients" "$1" "$WORK/$2-form" &
   local form=$!
-  wrk_run submit $((clients - clients / 2)) "$1" "$WORK/$2-submit"
-  wait "$form"
+  wrk_run resumable "$resumable_clients" "$1" "$WORK/$2-resumable" &
+  local resumable=$!
+  wrk_run submit $((clients - form_clients - resumable_clients)) "$1" "$WORK/$2-submit"
+  wait "$form" "$resumable"
 }
 
 mixed "$warmup" warmup
@@ -67,24 +81,30 @@ machine_load after
 server_stop
 stored=$(stored_count "$WORK/data")
 
-acknowledged=$(($(figure "$WORK/warmup-submit" status_200) + $(figure "$WORK/load-submit" status_200)))
+acknowledged=0
+for run in warmup-submit warmup-resumable load-submit load-resumable; do
+  acknowledged=$((acknowledged + $(figure "$WORK/$run" submissions)))
+done
 server_errors=0 socket_errors=0
-for run in warmup-form warmup-submit anchor load-form load-submit; do
+for run in warmup-form warmup-submit warmup-resumable anchor load-form load-submit load-resumable; do
   server_errors=$((server_errors + $(figure "$WORK/$run" status_5xx)))
   socket_errors=$((socket_errors + $(figure "$WORK/$run" socket_errors)))
 done
 anchor_rate=$(figure "$WORK/anchor" per_second)
 echo
-echo "load: $clients clients over loopback HTTP for $seconds s, half GET /form, half POST /submit (JavaScript off," \
-  "a testimony and a $attachment-octet attachment); anchor GET /robots.txt, $clients clients, $anchor s"
+echo "load: $clients clients over loopback HTTP for $seconds s: $form_clients GET /form," \
+  "$((clients - form_clients - resumable_clients)) POST /submit (JavaScript off, a testimony and a $attachment-octet" \
+  "attachment), $resumable_clients resumable (3 requests a submission); anchor GET /robots.txt, $clients clients, $anchor s"
 printf '  %-28s %10s %10s %10s %12s\n' "" "per second" "p50 ms" "p99 ms" "vs anchor"
-for run in load-form load-submit anchor; do
+for run in load-form load-submit load-resumable anchor; do
   printf '  %-28s %10s %10s %10s %12s\n' "$run" "$(figure "$WORK/$run" per_second)" "$(figure "$WORK/$run" p50_ms)" \
     "$(figure "$WORK/$run" p99_ms)" "$(awk -v a="$(figure "$WORK/$run" per_second)" -v b="$anchor_rate" \
     'BEGIN { printf "%.4f", a / b }')"
 done
 echo "  not 200 (other than 5xx): form $(figure "$WORK/load-form" status_other)," \
-  "submit $(figure "$WORK/load-submit" status_other); socket errors (all runs): $socket_errors"
+  "submit $(figure "$WORK/load-submit" status_other), resumable $(figure "$WORK/load-resumable" status_other);" \
+  "socket errors (all runs): $socket_errors"
+echo "  resumable submissions finished during the load: $(figure "$WORK/load-resumable" submissions)"
 echo "  server RSS: peak $rss_peak MB (VmHWM); every 5 s during the load and its drain: $(tr '\n' ' ' < "$WORK/rss")MB"
 echo "  5xx answers (all runs): $server_errors"
 echo "  submissions acknowledged (warm-up and load): $acknowledged, stored (export): $stored"
