@@ -11,14 +11,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testimonyintake.format.TestimonyDocument;
 import org.testimonyintake.intake.Html;
+import org.testimonyintake.intake.MarkerScan;
 import org.testimonyintake.intake.TestOffice;
 import org.testimonyintake.intake.TestSite;
 import org.testimonyintake.intake.cli.IntakeServer;
@@ -88,8 +84,10 @@ class EndToEndTest {
             System.setErr(originalErr);
             log = captured.toString(StandardCharsets.UTF_8);
         }
-        assertEquals(List.of(), filesContaining(data, started), "the data directory holds ciphertext only");
-        assertEquals(List.of(), filesContaining(Path.of(System.getProperty("java.io.tmpdir")), started),
+        assertEquals(List.of(), MarkerScan.filesContaining(data, MARKER, started, List.of()),
+                "the data directory holds ciphertext only");
+        assertEquals(List.of(), MarkerScan.filesContaining(Path.of(System.getProperty("java.io.tmpdir")), MARKER, started,
+                List.of()),
                 "no plaintext in temporary files");
         assertTrue(!log.contains(MARKER) && !log.contains("벌목장"), log);
 
@@ -161,37 +159,5 @@ class EndToEndTest {
         try (Stream<Path> files = Files.list(submission.resolve("attachments"))) {
             return files.filter(f -> f.getFileName().toString().endsWith(name)).findFirst().orElseThrow();
         }
-    }
-
-    /** Regular files under {@code root}, changed since {@code since}, that hold the marker; unreadable ones skipped. */
-    private static List<String> filesContaining(Path root, Instant since) throws IOException {
-        byte[] marker = MARKER.getBytes(StandardCharsets.UTF_8);
-        FileTime changedSince = FileTime.from(since.minusSeconds(1));
-        List<String> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                try {
-                    if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(changedSince) >= 0
-                            && attributes.size() < (64 << 20) && contains(Files.readAllBytes(file), marker)) {
-                        found.add(file.toString());
-                    }
-                } catch (IOException notOurs) {
-                    // another user's file, or one that vanished meanwhile
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException notOurs) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return found;
-    }
-
-    /** ISO-8859-1 maps every octet to one character, so this is a search for the octets. */
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        return new String(haystack, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
     }
 }

@@ -13,11 +13,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,11 +82,8 @@ class ReturningEndToEndTest {
             String receipt = shown.group(1);
             assertTrue(received.body().contains(Html.escaped(Messages.load().text(Language.KO, "received.receipt-warning"))));
 
-            Path firstBundle = directory.resolve("first.zip");
-            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", firstBundle.toString()));
-            Path caseFolder = directory.resolve("case");
-            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
-                    passphrase.toString(), "--out", caseFolder.toString(), firstBundle.toString()));
+            Path caseFolder = exportAndDecrypt(data, directory.resolve("first.zip"), directory.resolve("case"), secret,
+                    passphrase);
             String caseId = onlyReturningCase(caseFolder);
 
             Path message = Files.writeString(directory.resolve("reply.txt"), "TEST-ONLY\n" + REPLY_MARKER + "\n둘째 줄");
@@ -134,11 +128,8 @@ class ReturningEndToEndTest {
             assertTrue(wrong.body().contains(Html.escaped(Messages.load().text(Language.EN, "return.not-found"))), wrong.body());
             assertEquals(400, openReturn(site, "1234").statusCode(), "mistyped");
 
-            Path secondBundle = directory.resolve("second.zip");
-            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", secondBundle.toString()));
-            Path secondFolder = directory.resolve("second");
-            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
-                    passphrase.toString(), "--out", secondFolder.toString(), secondBundle.toString()));
+            Path secondFolder = exportAndDecrypt(data, directory.resolve("second.zip"), directory.resolve("second"), secret,
+                    passphrase);
             assertEquals(List.of(caseId, caseId), returningCases(secondFolder),
                     "staff see inside the encryption that the follow-up belongs to the first testimony's case");
 
@@ -151,7 +142,7 @@ class ReturningEndToEndTest {
                 }
                 assertEquals(List.of(caseId, caseId), linked, "the first testimony and the follow-up, one case");
             }
-            assertEquals(List.of(), filesContaining(data, REPLY_MARKER), "the reply's plaintext is never on disk");
+            assertEquals(List.of(), MarkerScan.filesContaining(data, REPLY_MARKER), "the reply's plaintext is never on disk");
         } finally {
             System.setErr(originalErr);
         }
@@ -183,11 +174,8 @@ class ReturningEndToEndTest {
                     "file", file.toString()));
             String receipt = (String) first.get("receipt");
 
-            Path firstBundle = directory.resolve("first.zip");
-            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", firstBundle.toString()));
-            Path caseFolder = directory.resolve("case");
-            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
-                    passphrase.toString(), "--out", caseFolder.toString(), firstBundle.toString()));
+            Path caseFolder = exportAndDecrypt(data, directory.resolve("first.zip"), directory.resolve("case"), secret,
+                    passphrase);
             String caseId = onlyReturningCase(caseFolder);
             Path message = Files.writeString(directory.resolve("reply.txt"), "TEST-ONLY\n" + REPLY_MARKER);
             Path replyBundle = directory.resolve("reply.zip");
@@ -201,11 +189,8 @@ class ReturningEndToEndTest {
                     "receipt", receipt, "replyMarkerHtml", REPLY_MARKER,
                     "followUpText", Messages.load().text(Language.KO, "received.follow-up")));
 
-            Path secondBundle = directory.resolve("second.zip");
-            assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", secondBundle.toString()));
-            Path secondFolder = directory.resolve("second");
-            assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
-                    passphrase.toString(), "--out", secondFolder.toString(), secondBundle.toString()));
+            Path secondFolder = exportAndDecrypt(data, directory.resolve("second.zip"), directory.resolve("second"), secret,
+                    passphrase);
             assertEquals(List.of(caseId, caseId), returningCases(secondFolder), "the follow-up joins the browser's case");
             List<Long> oneFile = List.of((long) attachment.length);
             assertEquals(List.of(oneFile, oneFile), attachmentSizes(secondFolder), "each with its file");
@@ -339,6 +324,14 @@ class ReturningEndToEndTest {
     }
 
     /** The case id of the one submission in the folder that opened a case. */
+    /** Exports what the server holds into a bundle and decrypts it as staff do; the case folder it made. */
+    private static Path exportAndDecrypt(Path data, Path bundle, Path caseFolder, Path secret, Path passphrase) {
+        assertEquals(0, run(IntakeServer::execute, "export", "--data", data.toString(), "--out", bundle.toString()));
+        assertEquals(0, run(OfficeCli::execute, "decrypt", "--secret", secret.toString(), "--passphrase-file",
+                passphrase.toString(), "--out", caseFolder.toString(), bundle.toString()));
+        return caseFolder;
+    }
+
     private static String onlyReturningCase(Path caseFolder) throws Exception {
         List<String> cases = returningCases(caseFolder);
         assertEquals(1, cases.size(), cases.toString());
@@ -354,20 +347,5 @@ class ReturningEndToEndTest {
             }
         }
         return cases;
-    }
-
-    private static List<String> filesContaining(Path root, String marker) throws IOException {
-        String needle = new String(marker.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-        List<String> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                if (attributes.isRegularFile() && new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(needle)) {
-                    found.add(file.toString());
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return found;
     }
 }
