@@ -192,6 +192,11 @@ const cases = {
     const result = await visit('chromium', { fill: questionnaire(marker, config.files.kept, { keepMetadata: true }) });
     browserEncrypted(result, marker);
   },
+  async 'MP4, QuickTime, HEIC and JPEG metadata: kept in firefox-esr at Tor Browser "Safer" when the source chooses'() {
+    const marker = config.markers.keptFirefox;
+    const fill = questionnaire(marker, config.files.kept, { keepMetadata: true });
+    browserEncrypted(await visit('firefox', { prefs: TOR_BROWSER_SAFER, fill }), marker);
+  },
   async 'video and HEIC metadata: removed in Chromium'() {
     const marker = config.markers.mediaChromium;
     const fill = questionnaire(marker, [config.files.video, config.files.heic]);

@@ -56,7 +56,8 @@ class BrowserEncryptionTest {
     private static final Path SUITE = Path.of("src/test/browser/browser-suite.mjs");
     private static final long SUITE_TIMEOUT_SECONDS = 360;
     private static final List<String> CASES = List.of("chromium", "firefox", "noScript", "wrongKey", "resumed",
-            "photoStripped", "keptChromium", "returning", "mediaChromium", "mediaFirefox", "mediaNoScript", "keptNoScript");
+            "photoStripped", "keptChromium", "keptFirefox", "returning", "mediaChromium", "mediaFirefox", "mediaNoScript",
+            "keptNoScript");
     /** A phone video with its place, times and XMP GPS (src/test/resources/media/phone.mp4.expect). */
     private static final Path VIDEO = MediaVectors.DIRECTORY.resolve("phone.mp4");
     /** A HEIC photo with EXIF GPS, maker, model and date, and XMP (photo.heic.expect). */
@@ -144,6 +145,7 @@ class BrowserEncryptionTest {
             kept.add(original);
         }
         expectBrowserSubmission(failures, submissions, markers.get("keptChromium"), "browser", kept.toArray(byte[][]::new));
+        expectBrowserSubmission(failures, submissions, markers.get("keptFirefox"), "browser", kept.toArray(byte[][]::new));
         expectBrowserSubmission(failures, submissions, markers.get("keptNoScript"), "server", kept.toArray(byte[][]::new));
         if (submissions.containsKey(markers.get("wrongKey"))) {
             failures.add("wrongKey: a submission arrived although the served key was not the page's");
