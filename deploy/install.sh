@@ -146,17 +146,17 @@ install_packages() {
   fi
 }
 
-# --- the frontend role: tor and Debian's onionbalance, publishing the backends under one address -------------------
-if $frontend_role; then
-  readonly ob_dir=/etc/onionbalance
-  readonly ob_key=$ob_dir/private_keys/frontend.key
-  readonly ob_address=$ob_dir/frontend-address
-  install_packages tor onionbalance
-  changed=false
+# The admin's own torrc is kept once, before the first install replaces it.
+keep_original_torrc() {
   if [ -f /etc/tor/torrc ] && ! grep -q '^## Testimony Intake' /etc/tor/torrc && [ ! -e /etc/tor/torrc.before-testimony-intake ]; then
     run cp -p /etc/tor/torrc /etc/tor/torrc.before-testimony-intake
   fi
-  put /etc/tor/torrc 0644 root:root < <(sed -e "s|@DATA@|$tor_data|g" "$template_dir/onionbalance/torrc")
+}
+
+# start_tor_with_admin_key: writes the admin's client key, then checks and (re)starts tor if a file changed or tor is
+# not running. Without a key in authorized_clients the admin service would be open to anyone who learns its address:
+# the key is written before tor reads the new torrc.
+start_tor_with_admin_key() {
   run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/admin-ssh" "$tor_data/admin-ssh/authorized_clients"
   put "$tor_data/admin-ssh/authorized_clients/admin.auth" 0600 debian-tor:debian-tor <<< "descriptor:x25519:$auth_key"
   if $changed || ! systemctl is-active --quiet tor@default 2>/dev/null; then
@@ -166,6 +166,18 @@ if $frontend_role; then
   else
     say "unchanged: tor is running with this configuration"
   fi
+}
+
+# --- the frontend role: tor and Debian's onionbalance, publishing the backends under one address -------------------
+if $frontend_role; then
+  readonly ob_dir=/etc/onionbalance
+  readonly ob_key=$ob_dir/private_keys/frontend.key
+  readonly ob_address=$ob_dir/frontend-address
+  install_packages tor onionbalance
+  changed=false
+  keep_original_torrc
+  put /etc/tor/torrc 0644 root:root < <(sed -e "s|@DATA@|$tor_data|g" "$template_dir/onionbalance/torrc")
+  start_tor_with_admin_key
 
   # The frontend key is the address sources know: made once, here, and never replaced or copied off the machine.
   if [ -f "$ob_key" ]; then
@@ -273,9 +285,7 @@ fi
 
 # --- tor -------------------------------------------------------------------------------------------------------------
 changed=false
-if [ -f /etc/tor/torrc ] && ! grep -q '^## Testimony Intake' /etc/tor/torrc && [ ! -e /etc/tor/torrc.before-testimony-intake ]; then
-  run cp -p /etc/tor/torrc /etc/tor/torrc.before-testimony-intake
-fi
+keep_original_torrc
 onionbalance_instance=
 if [ -n "$store_url" ]; then onionbalance_instance='/^HiddenServicePort 80 /a HiddenServiceOnionbalanceInstance 1'; fi
 put /etc/tor/torrc 0644 root:root \
@@ -285,17 +295,7 @@ if [ -n "$store_url" ]; then
   run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/testimony-intake"
   put "$tor_data/testimony-intake/ob_config" 0600 debian-tor:debian-tor <<< "MasterOnionAddress $frontend"
 fi
-# Without a key in authorized_clients the admin service would be open to anyone who learns its address: the key is
-# written before tor reads the new torrc.
-run install -d -m 0700 -o debian-tor -g debian-tor "$tor_data/admin-ssh" "$tor_data/admin-ssh/authorized_clients"
-put "$tor_data/admin-ssh/authorized_clients/admin.auth" 0600 debian-tor:debian-tor <<< "descriptor:x25519:$auth_key"
-if $changed || ! systemctl is-active --quiet tor@default 2>/dev/null; then
-  run tor --verify-config --defaults-torrc /usr/share/tor/tor-service-defaults-torrc -f /etc/tor/torrc
-  run systemctl enable tor
-  run systemctl restart tor
-else
-  say "unchanged: tor is running with this configuration"
-fi
+start_tor_with_admin_key
 
 onion=
 if ! $dry_run; then
