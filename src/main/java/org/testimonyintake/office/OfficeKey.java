@@ -21,7 +21,6 @@ import org.bouncycastle.openpgp.api.OpenPGPKey.OpenPGPSecretKey;
 import org.bouncycastle.openpgp.api.OpenPGPKeyEditor;
 import org.bouncycastle.openpgp.api.SignatureParameters;
 import org.bouncycastle.openpgp.api.KeyPassphraseProvider;
-import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 import org.testimonyintake.format.Fingerprints;
 import org.testimonyintake.format.KeyMaterialException;
 import org.testimonyintake.format.KeyProfile;
@@ -115,6 +114,11 @@ public final class OfficeKey {
         return new OfficeKey(new OpenPGPKey(ring, KeyProfile.implementation()));
     }
 
+    /** Readies the unlock's digest on another core while the tool starts ({@link JdkSecretKeyDecryptor#warmUpInBackground}). */
+    public static void prepareUnlockInBackground() {
+        JdkSecretKeyDecryptor.warmUpInBackground();
+    }
+
     /** Unlocks every encryption subkey that still has its secret, once, for a run of decryptions. */
     public UnlockedOfficeKey unlock(char[] passphrase) throws KeyMaterialException, WrongPassphraseException {
         List<UnlockedOfficeKey.Recipient> recipients = new ArrayList<>();
@@ -132,17 +136,15 @@ public final class OfficeKey {
     }
 
     /**
-     * The compat profile's iterated-salted S2K hashes 65 MB with SHA-256: the JDK's SHA-256 uses the CPU's SHA
-     * instructions and takes a fraction of Bouncy Castle's time, which staff wait for at every decrypt (buffered, see
-     * {@link BufferedJdkDigests}). Other
-     * protections (Argon2 with AEAD for the modern profile) stay with Bouncy Castle.
+     * The compat profile's iterated-salted S2K hashes 65 MB with SHA-256, which staff wait for at every decrypt: the
+     * JDK's digest does it in large blocks ({@link JdkSecretKeyDecryptor}). Other protections (Argon2 with AEAD for the
+     * modern profile) stay with Bouncy Castle.
      */
     private static PGPPrivateKey unlock(OpenPGPSecretKey secret, char[] passphrase) throws PGPException {
         PGPSecretKey key = secret.getPGPSecretKey();
         S2K s2k = key.getS2K();
         if (key.getS2KUsage() == SecretKeyPacket.USAGE_SHA1 && s2k != null && s2k.getType() == S2K.SALTED_AND_ITERATED) {
-            return key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder(new BufferedJdkDigests())
-                    .setProvider("SunJCE").build(passphrase.clone()));
+            return key.extractPrivateKey(JdkSecretKeyDecryptor.of(passphrase.clone()));
         }
         return secret.unlock(passphrase.clone()).getKeyPair().getPrivateKey();
     }

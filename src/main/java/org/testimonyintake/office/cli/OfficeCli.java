@@ -7,6 +7,7 @@ import org.testimonyintake.cli.CommandRunner;
 import org.testimonyintake.cli.RootCommand;
 import org.testimonyintake.cli.ExitCode;
 import org.testimonyintake.format.KeyProfile;
+import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.office.WrongPassphraseException;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,7 @@ public final class OfficeCli extends RootCommand {
 
     public static void main(String[] args) {
         KeyProfile.prepareInBackground();
+        OfficeKey.prepareUnlockInBackground();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
