@@ -1,6 +1,7 @@
 package org.testimonyintake.intake.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import org.testimonyintake.cli.CommandRunner;
 import org.testimonyintake.cli.RootCommand;
@@ -9,7 +10,6 @@ import picocli.CommandLine.Command;
 /** {@code intake-server}: the intake site and its export. Tests call {@link #execute}; only {@link #main} exits. */
 @Command(name = "intake-server", mixinStandardHelpOptions = true, version = "intake-server 0.1.0",
         description = "The intake site of Testimony Intake: the form sources reach over Tor, storing ciphertext only.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ExportCommand.class, ImportRepliesCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:wrong command line", "3:wrong kind of key file, or the key is unusable",
                 "5:file missing, already there, or not readable or writable", "6:cannot listen on the address",
@@ -22,6 +22,11 @@ public final class IntakeServer extends RootCommand {
      * with any heap below 32 GB, so 16 fill a 64-byte line.
      */
     private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    @Override
+    protected List<Class<?>> subcommands() {
+        return List.of(ServeCommand.class, DemoCommand.class, ExportCommand.class, ImportRepliesCommand.class);
+    }
 
     public static void main(String[] args) {
         if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {

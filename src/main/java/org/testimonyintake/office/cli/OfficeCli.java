@@ -1,6 +1,7 @@
 package org.testimonyintake.office.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.CommandRunner;
@@ -14,14 +15,18 @@ import picocli.CommandLine.Command;
 /** {@code intake-office}: the offline office tool. Tests call {@link #execute}; only {@link #main} exits. */
 @Command(name = "intake-office", mixinStandardHelpOptions = true, version = "intake-office 0.1.0",
         description = "Offline office tool of Testimony Intake: office keys, decryption of submissions, replies to returning sources.",
-        subcommands = {KeygenCommand.class, RotateCommand.class, RetireCommand.class, FingerprintCommand.class,
-                DecryptCommand.class, ExportAnswersCommand.class, ReplyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:some input could not be decrypted", "2:wrong command line",
                 "3:wrong kind of key, or the key does not allow it", "4:passphrase wrong, weak or unavailable",
                 "5:file missing, already there, or not writable", "70:internal error (run again with --debug)"})
 public final class OfficeCli extends RootCommand {
     static final String NAME = "intake-office";
+
+    @Override
+    protected List<Class<?>> subcommands() {
+        return List.of(KeygenCommand.class, RotateCommand.class, RetireCommand.class, FingerprintCommand.class,
+                DecryptCommand.class, ExportAnswersCommand.class, ReplyCommand.class);
+    }
 
     public static void main(String[] args) {
         KeyProfile.prepareInBackground();

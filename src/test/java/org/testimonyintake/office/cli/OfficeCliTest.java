@@ -248,6 +248,25 @@ class OfficeCliTest {
         assertTrue(help.out().startsWith("Usage: intake-office"), help.out());
     }
 
+    /** Only the named subcommand is built at start; help and a mistyped name still see all of them. */
+    @Test
+    void helpListsEveryCommandAndAMistypedOneGetsASuggestion() {
+        String help = Cli.run("--help").out();
+        for (String command : List.of("keygen", "rotate", "retire", "fingerprint", "decrypt", "export-answers", "reply")) {
+            assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
+        }
+        Cli mistyped = Cli.run("--debug", "decrpyt", "--secret", "x");
+        assertEquals(2, mistyped.exitCode());
+        assertTrue(mistyped.err().contains("hint: did you mean decrypt?"), mistyped.err());
+    }
+
+    @Test
+    void theInheritedDebugOptionWorksBeforeTheCommand() throws IOException {
+        Cli failed = Cli.run("--debug", "fingerprint", dir.resolve("missing.asc").toString());
+        assertEquals(5, failed.exitCode(), failed.err());
+        assertTrue(failed.err().contains("\tat "), "a stack trace with --debug:\n" + failed.err());
+    }
+
     @Test
     void unknownOptionIsAUsageError() {
         Cli wrong = Cli.run("decrypt", "--sekret", "x");
