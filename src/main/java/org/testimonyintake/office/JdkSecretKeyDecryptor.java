@@ -3,8 +3,6 @@ package org.testimonyintake.office;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import org.bouncycastle.bcpg.S2K;
 import org.bouncycastle.bcpg.SymmetricKeyUtils;
@@ -25,7 +23,6 @@ import org.bouncycastle.util.Strings;
  */
 final class JdkSecretKeyDecryptor extends PBESecretKeyDecryptor {
     private static final int BUFFER_BYTES = 64 * 1024;
-    private static final int WARM_UP_ROUNDS = 20_000;
 
     private final char[] passphrase;
     private final PGPDigestCalculatorProvider digests;
@@ -36,27 +33,6 @@ final class JdkSecretKeyDecryptor extends PBESecretKeyDecryptor {
         this.passphrase = passphrase;
         this.digests = digests;
         this.jdk = new JcePBESecretKeyDecryptorBuilder(digests).setProvider("SunJCE").build(passphrase);
-    }
-
-    /**
-     * Hashes a little with SHA-256 on a thread of its own, so that the JIT has compiled the digest with the CPU's SHA
-     * instructions when the key is unlocked: started with the tool, it turns a cold 65 MB S2K of about 115 ms into
-     * about 42 ms, for some 30 ms of the other core while the command line is parsed.
-     */
-    static void warmUpInBackground() {
-        Thread warmUp = new Thread(() -> {
-            try {
-                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-                byte[] block = new byte[64];
-                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-                    sha256.update(block);
-                }
-            } catch (NoSuchAlgorithmException e) {
-                // only a warm-up: the unlock reports a missing digest
-            }
-        }, "unlock-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
     }
 
     static JdkSecretKeyDecryptor of(char[] passphrase) throws PGPException {

@@ -114,11 +114,6 @@ public final class OfficeKey {
         return new OfficeKey(new OpenPGPKey(ring, KeyProfile.implementation()));
     }
 
-    /** Readies the unlock's digest on another core while the tool starts ({@link JdkSecretKeyDecryptor#warmUpInBackground}). */
-    public static void prepareUnlockInBackground() {
-        JdkSecretKeyDecryptor.warmUpInBackground();
-    }
-
     /** Unlocks every encryption subkey that still has its secret, once, for a run of decryptions. */
     public UnlockedOfficeKey unlock(char[] passphrase) throws KeyMaterialException, WrongPassphraseException {
         List<UnlockedOfficeKey.Recipient> recipients = new ArrayList<>();

@@ -74,16 +74,16 @@ final class SeipdV1DecryptingStream extends InputStream {
     }
 
     /**
-     * Runs the bulk path a few thousand times on a small buffer, so that the JIT compiles it with the CPU's AES and SHA
+     * Runs the bulk AES path a few thousand times on a small buffer, so that the JIT compiles it with the CPU's AES
      * instructions before the first large message arrives; in a short run of the office tool it would otherwise stay
-     * interpreted for the first hundred megabytes. Meant for a thread of its own while the key is unlocked.
+     * interpreted for the first hundred megabytes ({@link DigestWarmUp} readies SHA-1). Meant for a thread of its own
+     * while the key is unlocked.
      */
     static void warmUp() {
         try {
             SeipdV1DecryptingStream stream = new SeipdV1DecryptingStream(InputStream.nullInputStream(), new byte[32]);
             for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                 stream.cfb.decrypt(WARM_UP_BYTES, stream.plaintext, 0);
-                stream.sha1.update(stream.plaintext, 0, WARM_UP_BYTES);
             }
         } catch (IOException e) {
             // only a warm-up: the real run reports any real failure

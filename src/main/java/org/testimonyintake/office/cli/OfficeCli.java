@@ -8,7 +8,7 @@ import org.testimonyintake.cli.CommandRunner;
 import org.testimonyintake.cli.RootCommand;
 import org.testimonyintake.cli.ExitCode;
 import org.testimonyintake.format.KeyProfile;
-import org.testimonyintake.office.OfficeKey;
+import org.testimonyintake.office.DigestWarmUp;
 import org.testimonyintake.office.WrongPassphraseException;
 import picocli.CommandLine.Command;
 
@@ -30,7 +30,7 @@ public final class OfficeCli extends RootCommand {
 
     public static void main(String[] args) {
         KeyProfile.prepareInBackground();
-        OfficeKey.prepareUnlockInBackground();
+        DigestWarmUp.startInBackground();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
