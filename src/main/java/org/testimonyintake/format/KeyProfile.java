@@ -79,17 +79,6 @@ public enum KeyProfile {
     }
 
     /**
-     * Builds the implementation on a thread of its own, for a tool's start: BC's default policy parses its dates with
-     * a time-zone-aware SimpleDateFormat, which loads every zone name (about 0.2 s), and the other core can do that
-     * while the command line is parsed.
-     */
-    public static void prepareInBackground() {
-        Thread preparation = new Thread(KeyProfile::implementation, "openpgp-implementation");
-        preparation.setDaemon(true);
-        preparation.start();
-    }
-
-    /**
      * Lazy, so that a command line naming a profile (picocli lists an enum's constants) does not build BC's policy.
      */
     private static final class Implementation {

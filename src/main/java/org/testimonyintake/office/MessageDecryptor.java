@@ -29,8 +29,9 @@ import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.PublicKeyDataDecryptorFactory;
+import org.bouncycastle.openpgp.operator.KeyFingerPrintCalculator;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
-import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.office.DecryptionException.Reason;
 
 /**
@@ -42,6 +43,8 @@ import org.testimonyintake.office.DecryptionException.Reason;
  */
 public final class MessageDecryptor {
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
+    /** Bouncy Castle's own, without its OpenPGP API: building that API's policy cost every start 0.15 s of CPU. */
+    private static final KeyFingerPrintCalculator FINGERPRINTS = new BcKeyFingerprintCalculator();
 
     private final UnlockedOfficeKey key;
 
@@ -129,7 +132,7 @@ public final class MessageDecryptor {
                     : recipient.data().getDataStream(recipient.decryptor());
             try {
                 try {
-                    copyLiteralData(new PGPObjectFactory(clear, KeyProfile.implementation().keyFingerPrintCalculator()),
+                    copyLiteralData(new PGPObjectFactory(clear, FINGERPRINTS),
                             new PlaintextOutput(plaintext, maxPlaintextBytes));
                 } catch (DecryptionException wrongPackets) {
                     // Damage comes first: a truncated message also looks like broken packets.
@@ -225,7 +228,7 @@ public final class MessageDecryptor {
     private static PGPObjectFactory openPackets(InputStream message) throws DecryptionException {
         try {
             InputStream decoded = PGPUtil.getDecoderStream(new BufferedInputStream(message));
-            return new PGPObjectFactory(decoded, KeyProfile.implementation().keyFingerPrintCalculator());
+            return new PGPObjectFactory(decoded, FINGERPRINTS);
         } catch (IOException | RuntimeException e) {
             throw new DecryptionException(Reason.NOT_OPENPGP);
         }
@@ -285,7 +288,7 @@ public final class MessageDecryptor {
         int literals = 0;
         for (Object next = packets.nextObject(); next != null; next = packets.nextObject()) {
             if (next instanceof PGPCompressedData compressed) {
-                packets = new PGPObjectFactory(compressed.getDataStream(), KeyProfile.implementation().keyFingerPrintCalculator());
+                packets = new PGPObjectFactory(compressed.getDataStream(), FINGERPRINTS);
             } else if (next instanceof PGPLiteralData literal) {
                 literals++;
                 if (literals > 1) {

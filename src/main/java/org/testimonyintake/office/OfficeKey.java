@@ -116,32 +116,7 @@ public final class OfficeKey {
 
     /** Unlocks every encryption subkey that still has its secret, once, for a run of decryptions. */
     public UnlockedOfficeKey unlock(char[] passphrase) throws KeyMaterialException, WrongPassphraseException {
-        List<UnlockedOfficeKey.Recipient> recipients = new ArrayList<>();
-        try {
-            for (Subkey subkey : encryptionSubkeys()) {
-                if (subkey.state() != SubkeyState.RETIRED) {
-                    OpenPGPSecretKey secret = secretKey(subkey);
-                    recipients.add(new UnlockedOfficeKey.Recipient(secret.getKeyIdentifier(), unlock(secret, passphrase)));
-                }
-            }
-        } catch (PGPException e) {
-            throw new WrongPassphraseException();
-        }
-        return new UnlockedOfficeKey(recipients);
-    }
-
-    /**
-     * The compat profile's iterated-salted S2K hashes 65 MB with SHA-256, which staff wait for at every decrypt: the
-     * JDK's digest does it in large blocks ({@link JdkSecretKeyDecryptor}). Other protections (Argon2 with AEAD for the
-     * modern profile) stay with Bouncy Castle.
-     */
-    private static PGPPrivateKey unlock(OpenPGPSecretKey secret, char[] passphrase) throws PGPException {
-        PGPSecretKey key = secret.getPGPSecretKey();
-        S2K s2k = key.getS2K();
-        if (key.getS2KUsage() == SecretKeyPacket.USAGE_SHA1 && s2k != null && s2k.getType() == S2K.SALTED_AND_ITERATED) {
-            return key.extractPrivateKey(JdkSecretKeyDecryptor.of(passphrase.clone()));
-        }
-        return secret.unlock(passphrase.clone()).getKeyPair().getPrivateKey();
+        return DecryptionSubkeys.of(key.getPGPSecretKeyRing()).unlock(passphrase);
     }
 
     /** Unlocks the primary key, which signs reply bundles (FORMAT.md section 10.5); lives only in memory. */

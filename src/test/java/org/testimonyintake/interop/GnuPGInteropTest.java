@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import org.testimonyintake.format.MessageEncryptor;
 import org.testimonyintake.interop.ExternalTool.Outcome;
 import org.testimonyintake.office.MessageDecryptor;
 import org.testimonyintake.office.OfficeKey;
+import org.testimonyintake.office.cli.OfficeCli;
 
 /**
  * GnuPG 2.2 and this code read each other's messages byte for byte, with a compat office key. The sender's gpg has only
@@ -92,6 +95,37 @@ class GnuPGInteropTest {
         assertTrue(packets.contains(":pubkey enc packet: version 3"), packets);
         assertTrue(packets.contains("mdc_method: 2"), packets);
         assertFalse(packets.contains(":compressed packet:"), packets);
+    }
+
+    /**
+     * The office key as gpg keeps it once it expired there: gpg exports the secret under its own protection (SHA-1,
+     * AES-128), and intake-office decrypt still opens a message sent to it before. Checking the expiry, as the
+     * commands that publish the key do, refused it before (exit 3, "the office key expired").
+     */
+    @Test
+    void aKeyThatExpiredInGpgStillOpensWhatWasSentToIt() throws Exception {
+        String fingerprint = office.certificate().primaryFingerprint();
+        Path message = directory.resolve("before-expiry.gpg");
+        sender.encrypt(fingerprint, write("before-expiry", Plaintexts.KOREAN), message).requireSuccess();
+        Path exported = directory.resolve("expired.sec.asc");
+        try (GnuPG custodian = GnuPG.createIn(directory, OfficeKeyFiles.PASSPHRASE)) {
+            custodian.importKey(office.secretKeyFile()).requireSuccess();
+            custodian.run("--quick-set-expire", fingerprint, "seconds=1").requireSuccess();
+            Files.write(exported, custodian.run("--armor", "--export-secret-keys", fingerprint).requireSuccess().stdout());
+            String packets = custodian.run("--list-packets", exported.toString()).stdoutText();
+            assertTrue(packets.contains("iter+salt S2K, algo: 7, SHA1 protection, hash: 2"), packets);
+        }
+        Thread.sleep(1_500); // past the expiry
+        Path passphrase = Files.writeString(directory.resolve("expired-passphrase.txt"), OfficeKeyFiles.PASSPHRASE);
+        Path out = directory.resolve("expired-out");
+        StringWriter err = new StringWriter();
+
+        int exitCode = OfficeCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "decrypt",
+                "--secret", exported.toString(), "--passphrase-file", passphrase.toString(), "--out", out.toString(),
+                message.toString());
+
+        assertEquals(0, exitCode, err.toString());
+        assertArrayEquals(Plaintexts.KOREAN, Files.readAllBytes(out.resolve("before-expiry")));
     }
 
     private static Path write(String name, byte[] plaintext) throws Exception {

@@ -17,9 +17,9 @@ import java.util.concurrent.Callable;
 import org.testimonyintake.format.InvalidDocumentException;
 import org.testimonyintake.office.CaseFolder;
 import org.testimonyintake.office.DecryptionException;
+import org.testimonyintake.office.DecryptionSubkeys;
 import org.testimonyintake.office.MessageBatch;
 import org.testimonyintake.office.MessageDecryptor;
-import org.testimonyintake.office.OfficeKey;
 import org.testimonyintake.office.SecretKeyFile;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -62,7 +62,7 @@ final class DecryptCommand implements Callable<Integer> {
         if (inputs.stream().anyMatch(input -> Progress.size(input) >= LARGE_INPUT_BYTES)) {
             MessageDecryptor.warmUpInBackground(); // pays off only on large files; a small run would wait for it
         }
-        OfficeKey key = SecretKeyFile.read(secretFile);
+        DecryptionSubkeys key = SecretKeyFile.readDecryptionSubkeys(secretFile);
         if (SecretKeyFile.readableByOthers(secretFile)) {
             err.println(OfficeCli.NAME + ": warning: " + secretFile + " is readable by other users; chmod 600 it");
         }

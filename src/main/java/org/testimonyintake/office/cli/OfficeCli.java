@@ -7,7 +7,6 @@ import org.testimonyintake.cli.CliException;
 import org.testimonyintake.cli.CommandRunner;
 import org.testimonyintake.cli.RootCommand;
 import org.testimonyintake.cli.ExitCode;
-import org.testimonyintake.format.KeyProfile;
 import org.testimonyintake.office.DigestWarmUp;
 import org.testimonyintake.office.WrongPassphraseException;
 import picocli.CommandLine.Command;
@@ -29,7 +28,6 @@ public final class OfficeCli extends RootCommand {
     }
 
     public static void main(String[] args) {
-        KeyProfile.prepareInBackground();
         DigestWarmUp.startInBackground();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
