@@ -210,6 +210,7 @@ final class PartOutputStream extends OutputStream {
         private static final Filled END = new Filled(new byte[0], -1);
 
         private final FileChannel direct;
+        private final Path directory;
         private final ByteBuffer aligned;
         private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
         /** Room for every buffer and the end: putting the end never waits. */
@@ -218,8 +219,9 @@ final class PartOutputStream extends OutputStream {
         private volatile IOException failure;
         private volatile boolean stopped;
 
-        private DirectWriter(FileChannel direct, int alignment) {
+        private DirectWriter(FileChannel direct, Path directory, int alignment) {
             this.direct = direct;
+            this.directory = directory;
             this.aligned = ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment);
             for (int i = 1; i < BUFFERS; i++) { // the caller holds the other one
                 free.add(new byte[BUFFER_BYTES]);
@@ -238,7 +240,7 @@ final class PartOutputStream extends OutputStream {
                     return null;
                 }
                 direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-                return new DirectWriter(direct, (int) alignment);
+                return new DirectWriter(direct, file.getParent(), (int) alignment);
             } catch (IOException | UnsupportedOperationException refused) {
                 closeQuietly(direct);
                 return null;
@@ -302,12 +304,16 @@ final class PartOutputStream extends OutputStream {
                     direct.write(aligned, next.position() + aligned.position());
                 }
             } catch (IOException e) {
-                failure = e;
+                // Told apart now: by the time the caller learns of it, other parts may have freed their space.
+                failure = StoreFullException.ifFull(e, directory);
             }
         }
 
         /** A new exception each time, with the thread's as its cause. */
         private void rethrowFailure() throws IOException {
+            if (failure instanceof StoreFullException full) {
+                throw new StoreFullException(full.getCause());
+            }
             if (failure != null) {
                 throw new IOException("writing the part failed", failure);
             }
