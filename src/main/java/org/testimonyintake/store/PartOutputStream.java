@@ -24,8 +24,8 @@ import java.util.concurrent.BlockingQueue;
  * the page cache. The server never reads a part back while it runs, so caching one only cost: every octet copied
  * into pages freshly taken (on a virtual machine the host may have to supply each), then all of them written back by
  * the final fsync, which waited for the whole file. Now the disk writes while the part arrives, and the fsync finds
- * the tail and the metadata. What is durable at {@link #close} is unchanged. Where the file system refuses O_DIRECT
- * (tmpfs), every buffer goes through the page cache as before.
+ * the tail and the metadata. What is durable at {@link #close} is unchanged. Where the file system refuses O_DIRECT,
+ * every buffer goes through the page cache as before.
  */
 final class PartOutputStream extends OutputStream {
     /** One direct write: a multiple of any file system's block size. */
@@ -178,7 +178,7 @@ final class PartOutputStream extends OutputStream {
 
     private void writeFullBuffer() throws IOException {
         if (directWriter == null && !pageCacheOnly) {
-            directWriter = DirectWriter.open(temporary);
+            directWriter = DirectWriter.open(temporary, channel);
             pageCacheOnly = directWriter == null;
         }
         if (pageCacheOnly) {
@@ -200,8 +200,11 @@ final class PartOutputStream extends OutputStream {
 
     /**
      * The thread that writes a large part's full buffers with O_DIRECT, each at its place in the file, from one
-     * buffer outside the heap aligned as O_DIRECT requires. A failure surfaces in the caller's next hand-off or in
-     * {@link #finish}; after one it only gives the buffers back.
+     * buffer outside the heap aligned as O_DIRECT requires. A direct write that fails is made again through the page
+     * cache, and so is every later one: a file system may take O_DIRECT and still refuse a write, and a nearly full
+     * one refuses a direct write of a whole buffer where the page cache still fills the last free pages, as before.
+     * A failure there surfaces in the caller's next hand-off or in {@link #finish}; after one the thread only gives
+     * the buffers back.
      */
     private static final class DirectWriter {
         private record Filled(byte[] octets, long position) {
@@ -210,6 +213,7 @@ final class PartOutputStream extends OutputStream {
         private static final Filled END = new Filled(new byte[0], -1);
 
         private final FileChannel direct;
+        private final FileChannel pageCache;
         private final Path directory;
         private final ByteBuffer aligned;
         private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
@@ -218,9 +222,11 @@ final class PartOutputStream extends OutputStream {
         private final Thread thread;
         private volatile IOException failure;
         private volatile boolean stopped;
+        private boolean directFailed;
 
-        private DirectWriter(FileChannel direct, Path directory, int alignment) {
+        private DirectWriter(FileChannel direct, FileChannel pageCache, Path directory, int alignment) {
             this.direct = direct;
+            this.pageCache = pageCache;
             this.directory = directory;
             this.aligned = ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment);
             for (int i = 1; i < BUFFERS; i++) { // the caller holds the other one
@@ -231,8 +237,8 @@ final class PartOutputStream extends OutputStream {
             thread.start();
         }
 
-        /** A writer for {@code file}, or null where its file system refuses O_DIRECT. */
-        static DirectWriter open(Path file) {
+        /** A writer for {@code file}, open as {@code pageCache} too; null where its file system refuses O_DIRECT. */
+        static DirectWriter open(Path file, FileChannel pageCache) {
             FileChannel direct = null;
             try {
                 long alignment = Files.getFileStore(file).getBlockSize();
@@ -240,7 +246,7 @@ final class PartOutputStream extends OutputStream {
                     return null;
                 }
                 direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-                return new DirectWriter(direct, file.getParent(), (int) alignment);
+                return new DirectWriter(direct, pageCache, file.getParent(), (int) alignment);
             } catch (IOException | UnsupportedOperationException refused) {
                 closeQuietly(direct);
                 return null;
@@ -298,10 +304,21 @@ final class PartOutputStream extends OutputStream {
         }
 
         private void write(Filled next) {
+            if (!directFailed) {
+                try {
+                    aligned.clear().put(next.octets()).flip();
+                    while (aligned.hasRemaining()) {
+                        direct.write(aligned, next.position() + aligned.position());
+                    }
+                    return;
+                } catch (IOException e) {
+                    directFailed = true;
+                }
+            }
             try {
-                aligned.clear().put(next.octets()).flip();
-                while (aligned.hasRemaining()) {
-                    direct.write(aligned, next.position() + aligned.position());
+                ByteBuffer octets = ByteBuffer.wrap(next.octets());
+                while (octets.hasRemaining()) {
+                    pageCache.write(octets, next.position() + octets.position());
                 }
             } catch (IOException e) {
                 // Told apart now: by the time the caller learns of it, other parts may have freed their space.
