@@ -3,9 +3,7 @@ package org.testimonyintake.format;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.bcpg.AEADAlgorithmTags;
@@ -16,6 +14,7 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.operator.PGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -34,7 +33,6 @@ public final class MessageEncryptor {
     private static final int AEAD_CHUNK_SIZE_OCTET = 12;
 
     private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
-    private static final Provider JDK_AES = Security.getProvider("SunJCE");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private MessageEncryptor() {
@@ -50,15 +48,14 @@ public final class MessageEncryptor {
      * key and the office, FORMAT.md section 10.5); SEIPDv2 only if all of them are v6 keys.
      */
     public static OutputStream open(List<PGPPublicKey> recipients, OutputStream ciphertext) throws IOException {
-        JcePGPDataEncryptorBuilder dataEncryptor = new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                .setSecureRandom(RANDOM);
+        PGPDataEncryptorBuilder dataEncryptor;
         if (recipients.stream().allMatch(recipient -> recipient.getVersion() == PublicKeyPacket.VERSION_6)) {
-            dataEncryptor.setProvider(BOUNCY_CASTLE); // the JDK has no OCB
-            dataEncryptor.setWithAEAD(AEADAlgorithmTags.OCB, AEAD_CHUNK_SIZE_OCTET);
-            dataEncryptor.setUseV6AEAD();
+            dataEncryptor = new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setSecureRandom(RANDOM)
+                    .setProvider(BOUNCY_CASTLE) // the JDK has no OCB
+                    .setWithAEAD(AEADAlgorithmTags.OCB, AEAD_CHUNK_SIZE_OCTET)
+                    .setUseV6AEAD();
         } else {
-            // AES-CFB in the JDK's provider uses the CPU's AES instructions; BC's own engine is several times slower.
-            dataEncryptor.setProvider(JDK_AES).setWithIntegrityPacket(true);
+            dataEncryptor = new SeipdV1DataEncryptorBuilder(RANDOM);
         }
         PGPEncryptedDataGenerator encryptor = new PGPEncryptedDataGenerator(dataEncryptor);
         for (PGPPublicKey recipient : recipients) {

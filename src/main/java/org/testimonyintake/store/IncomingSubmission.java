@@ -1,6 +1,5 @@
 package org.testimonyintake.store;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IncomingSubmission implements NewSubmission {
     private static final Logger LOG = LoggerFactory.getLogger(IncomingSubmission.class);
-    private static final int BUFFER_SIZE = 64 * 1024;
 
     private enum State { RECEIVING, COMMITTED, UNKNOWN_OUTCOME, ABORTED }
 
@@ -49,7 +47,7 @@ final class IncomingSubmission implements NewSubmission {
         }
         PartOutputStream part = PartOutputStream.create(directory, name, received);
         parts.put(name, part);
-        return new BufferedOutputStream(part, BUFFER_SIZE);
+        return part; // it buffers itself
     }
 
     @Override

@@ -26,7 +26,8 @@ import org.testimonyintake.intake.web.MultipartForm;
  * (bench/intake-encrypt.sh): each step alone and together, MB/s (10^6 octets a second) over MEGABYTES written in
  * 64 KiB blocks as SubmissionService copies them. Ciphertext goes to a counting sink.
  * <ul>
- *   <li>{@code aes-256-cfb-jdk}: the JDK's AES/CFB cipher alone (SEIPDv1's cipher, the floor)</li>
+ *   <li>{@code aes-256-cfb-jdk}: the JDK's AES/CFB cipher alone (SEIPDv1's cipher block by block, as MessageEncryptor
+ *       ran it before it went through AES/CBC)</li>
  *   <li>{@code sha-1}: the JDK's SHA-1 alone (SEIPDv1's MDC hashes every plaintext octet)</li>
  *   <li>{@code sha-256}: the JDK's SHA-256 alone (the manifest's hash of each attachment)</li>
  *   <li>{@code message-encryptor}: MessageEncryptor alone</li>

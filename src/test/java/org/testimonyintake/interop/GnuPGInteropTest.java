@@ -128,6 +128,19 @@ class GnuPGInteropTest {
         assertArrayEquals(Plaintexts.KOREAN, Files.readAllBytes(out.resolve("before-expiry")));
     }
 
+    @Test
+    void messageEncryptorStreamOfUnevenWritesDecryptsInGpgByteForByte() throws Exception {
+        Path message = Files.write(directory.resolve("encryptor-uneven.gpg"),
+                UnevenWrites.encrypt(office.certificate(), UnevenWrites.LARGE));
+        Path decrypted = directory.resolve("encryptor-uneven.gpg-decrypted");
+
+        Outcome decryption = officeGpg.decrypt(message, decrypted).requireSuccess();
+
+        assertArrayEquals(UnevenWrites.LARGE, Files.readAllBytes(decrypted));
+        assertFalse(decryption.stderr().contains("WARNING"), decryption.stderr());
+        assertArrayEquals(UnevenWrites.LARGE, Decryption.decrypt(decryptor, message));
+    }
+
     private static Path write(String name, byte[] plaintext) throws Exception {
         Path file = directory.resolve(name + ".plaintext");
         return Files.exists(file) ? file : Files.write(file, plaintext);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,5 +64,17 @@ class SequoiaInteropTest {
 
         assertEquals(0, decryption.exitCode(), decryption.describe());
         assertArrayEquals(plaintext, Files.readAllBytes(decrypted));
+    }
+
+    @Test
+    void messageEncryptorStreamOfUnevenWritesDecryptsInSqByteForByte() throws Exception {
+        Path message = Files.write(directory.resolve("encryptor-uneven.pgp"),
+                UnevenWrites.encrypt(office.certificate(), UnevenWrites.LARGE));
+        Path decrypted = directory.resolve("encryptor-uneven.sq-decrypted");
+
+        Outcome decryption = sq.decrypt(office.secretKeyFile(), OfficeKeyFiles.PASSPHRASE, message, decrypted);
+
+        assertEquals(0, decryption.exitCode(), decryption.describe());
+        assertArrayEquals(UnevenWrites.LARGE, Files.readAllBytes(decrypted));
     }
 }
