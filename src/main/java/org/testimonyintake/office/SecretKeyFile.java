@@ -44,9 +44,7 @@ public final class SecretKeyFile {
             keys = List.of();
         }
         if (keys.size() != 1 || !keys.get(0).isSecretKey()) {
-            throw new KeyMaterialException(keys.isEmpty() && looksLikePublicCertificate(encoded)
-                    ? file + " is a public certificate, not the secret office key"
-                    : file + " is not an OpenPGP secret key");
+            throw notTheSecretKey(file, encoded, keys.isEmpty());
         }
         return new OfficeKey(keys.get(0));
     }
@@ -71,9 +69,7 @@ public final class SecretKeyFile {
             keys.clear();
         }
         if (keys.size() != 1) {
-            throw new KeyMaterialException(keys.isEmpty() && looksLikePublicCertificate(encoded)
-                    ? file + " is a public certificate, not the secret office key"
-                    : file + " is not an OpenPGP secret key");
+            throw notTheSecretKey(file, encoded, keys.isEmpty());
         }
         return DecryptionSubkeys.of(keys.get(0));
     }
@@ -108,6 +104,13 @@ public final class SecretKeyFile {
         if (Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString());
         }
+    }
+
+    /** What to tell staff who named the wrong file: the certificate, or something else. */
+    private static KeyMaterialException notTheSecretKey(Path file, byte[] encoded, boolean noKeyParsed) {
+        return new KeyMaterialException(noKeyParsed && looksLikePublicCertificate(encoded)
+                ? file + " is a public certificate, not the secret office key"
+                : file + " is not an OpenPGP secret key");
     }
 
     private static boolean looksLikePublicCertificate(byte[] encoded) {
