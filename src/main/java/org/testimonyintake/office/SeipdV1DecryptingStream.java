@@ -24,8 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  * AES instructions on many blocks at once, and one XOR; SHA-1 is the JDK's too (the CPU's SHA instructions). That is
  * several times what a block-by-block CFB reaches.
  *
- * <p>Both cores work on a large message: past its first {@value #FIRST_CHUNK} octets, a thread of its own reads and
- * decrypts ahead into a few buffers while the caller's thread hashes and writes. A small message (a testimony, a batch
+ * <p>Both cores work on a large message: past its first {@value #FIRST_CHUNK} octets, a thread of its own reads,
+ * decrypts and hashes ahead into a few buffers while the caller's thread writes. A small message (a testimony, a batch
  * of them) is decrypted on the caller's thread alone and pays nothing for a thread.
  *
  * <p>Like Bouncy Castle's stream it releases plaintext before the end is known good: the prefix and the MDC packet are
@@ -49,7 +49,8 @@ final class SeipdV1DecryptingStream extends InputStream {
     private static final int WARM_UP_BYTES = 256;
 
     private final Cfb cfb;
-    private final MessageDigest sha1;
+    /** Hashes what is decrypted, on the thread that decrypts it: the caller's, then the decrypt-ahead thread's. */
+    private final MdcDigest mdc;
     /** Decrypted octets: [start, releasable) may be read, [releasable, end) is held back as a possible MDC packet. */
     private final byte[] plaintext = new byte[CHUNK + 2 * MDC_PACKET + PREFIX];
     private int start;
@@ -66,11 +67,7 @@ final class SeipdV1DecryptingStream extends InputStream {
      */
     SeipdV1DecryptingStream(InputStream ciphertext, byte[] aesKey) throws IOException {
         cfb = new Cfb(ciphertext, aesKey);
-        try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (GeneralSecurityException e) {
-            throw new IOException("no SHA-1", e);
-        }
+        mdc = new MdcDigest();
     }
 
     /**
@@ -133,21 +130,18 @@ final class SeipdV1DecryptingStream extends InputStream {
         int length;
         if (ahead == null) {
             length = cfb.readAndDecrypt(plaintext, end, FIRST_CHUNK);
+            mdc.update(plaintext, end, length);
             ended = length < FIRST_CHUNK;
             if (!ended) {
-                ahead = new DecryptAhead(cfb);
+                ahead = new DecryptAhead(cfb, mdc);
             }
         } else {
             length = ahead.next(plaintext, end);
             ended = length < CHUNK;
         }
         end += length;
-        // Everything but the last MDC_PACKET octets is message; hashed as it is released.
-        int hashedUpTo = Math.max(releasable, end - MDC_PACKET);
-        if (hashedUpTo > releasable) {
-            sha1.update(plaintext, releasable, hashedUpTo - releasable);
-            releasable = hashedUpTo;
-        }
+        // Everything but the last MDC_PACKET octets is message.
+        releasable = Math.max(releasable, end - MDC_PACKET);
         if (!prefixChecked && releasable >= PREFIX) {
             if (plaintext[BLOCK - 2] != plaintext[BLOCK] || plaintext[BLOCK - 1] != plaintext[BLOCK + 1]) {
                 throw new IOException("quick check failed: wrong session key or damaged data");
@@ -160,18 +154,60 @@ final class SeipdV1DecryptingStream extends InputStream {
         }
     }
 
+    /** Called once the last chunk arrived: the decrypt-ahead thread, if any, has hashed its last octet. */
     private void verifyMdc() throws IOException {
         if (end - releasable != MDC_PACKET || (plaintext[releasable] & 0xff) != MDC_HEADER_TAG
                 || (plaintext[releasable + 1] & 0xff) != MDC_HEADER_LENGTH) {
             throw new IOException("no modification detection code at the end");
         }
-        sha1.update(plaintext, releasable, 2);
         byte[] expected = new byte[20];
         System.arraycopy(plaintext, releasable + 2, expected, 0, 20);
-        if (!MessageDigest.isEqual(sha1.digest(), expected)) {
+        if (!MessageDigest.isEqual(mdc.digestWithMdcHeader(), expected)) {
             throw new IOException("modification detected");
         }
         verified = true;
+    }
+
+    /**
+     * SHA-1 of the plaintext fed to it except its last {@value #MDC_PACKET} octets, which may be the MDC packet: those
+     * are held back until more plaintext follows or the end is known.
+     */
+    private static final class MdcDigest {
+        private final MessageDigest sha1;
+        private final byte[] held = new byte[MDC_PACKET];
+        private int heldLength;
+
+        MdcDigest() throws IOException {
+            try {
+                sha1 = MessageDigest.getInstance("SHA-1");
+            } catch (GeneralSecurityException e) {
+                throw new IOException("no SHA-1", e);
+            }
+        }
+
+        void update(byte[] b, int offset, int length) {
+            int total = heldLength + length;
+            if (total <= MDC_PACKET) {
+                System.arraycopy(b, offset, held, heldLength, length);
+                heldLength = total;
+                return;
+            }
+            int hashed = total - MDC_PACKET; // of the held octets first, then of the new ones
+            int fromHeld = Math.min(hashed, heldLength);
+            sha1.update(held, 0, fromHeld);
+            sha1.update(b, offset, hashed - fromHeld);
+            System.arraycopy(held, fromHeld, held, 0, heldLength - fromHeld);
+            heldLength -= fromHeld;
+            int kept = length - (hashed - fromHeld);
+            System.arraycopy(b, offset + length - kept, held, heldLength, kept);
+            heldLength += kept;
+        }
+
+        /** The digest of everything before the held octets and the MDC packet's two header octets. */
+        byte[] digestWithMdcHeader() {
+            sha1.update(held, 0, 2);
+            return sha1.digest();
+        }
     }
 
     /** Reads and decrypts the ciphertext, on one thread at a time: the caller's first, then the decrypt-ahead one. */
@@ -232,13 +268,15 @@ final class SeipdV1DecryptingStream extends InputStream {
         }
 
         private final Cfb cfb;
+        private final MdcDigest mdc;
         private final BlockingQueue<Chunk> decrypted = new ArrayBlockingQueue<>(CHUNKS_AHEAD);
         /** Buffers the caller has copied out, for reuse: at most the queue's, the thread's and the caller's. */
         private final BlockingQueue<byte[]> emptied = new ArrayBlockingQueue<>(CHUNKS_AHEAD + 2);
         private final Thread thread;
 
-        DecryptAhead(Cfb cfb) {
+        DecryptAhead(Cfb cfb, MdcDigest mdc) {
             this.cfb = cfb;
+            this.mdc = mdc;
             thread = new Thread(this, "decrypt-ahead");
             thread.setDaemon(true);
             thread.start();
@@ -254,6 +292,7 @@ final class SeipdV1DecryptingStream extends InputStream {
                     Chunk chunk;
                     try {
                         length = cfb.readAndDecrypt(buffer, 0, CHUNK);
+                        mdc.update(buffer, 0, length);
                         chunk = new Chunk(buffer, length, null);
                     } catch (IOException e) {
                         length = -1;

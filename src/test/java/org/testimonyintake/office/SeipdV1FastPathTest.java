@@ -130,6 +130,36 @@ class SeipdV1FastPathTest {
         }
     }
 
+    /**
+     * Every split of the MDC packet between the last two chunks, where the caller's thread hands over to the
+     * decrypt-ahead thread and where that thread's first chunk ends: whatever the message's framing adds, 100 sizes
+     * below each boundary put from 0 to 22 octets of the MDC packet into the last chunk. Each decrypts; with its last
+     * octet flipped, none does.
+     */
+    @Test
+    void theMdcSplitAnywhereBetweenTwoChunksIsStillChecked() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (int boundary : new int[] {FIRST_CHUNK, FIRST_CHUNK + CHUNK}) {
+            for (int size = boundary - 100; size <= boundary; size++) {
+                byte[] plaintext = random(size, size);
+                byte[] message = MessageEncryptor.encrypt(office, plaintext);
+                if (!Arrays.equals(plaintext, fastDecrypt(message))) {
+                    problems.add(size + ": differs");
+                }
+                message[message.length - 1] ^= 1;
+                try {
+                    fastDecrypt(message);
+                    problems.add(size + ": decrypted with its MDC changed");
+                } catch (DecryptionException e) {
+                    if (e.reason() != DecryptionException.Reason.INTEGRITY_FAILURE) {
+                        problems.add(size + ": " + e.reason());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     @Test
     void theStreamEndsOnlyAfterItsMdcMatched() throws Exception {
         byte[] message = MessageEncryptor.encrypt(office, random(100, 1));
