@@ -54,12 +54,33 @@ work=$(mktemp -d /tmp/tor-test-network.XXXXXX)
 declare -A pid_of=()
 server_pid=
 
+# True once PID has ended, false if it still runs after LIMIT seconds.
+ended_within() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+# A process that ignores SIGTERM must not hold the test until its caller's timeout: it is named, then killed.
 cleanup() {
   local name
   for name in "${!pid_of[@]}"; do kill "${pid_of[$name]}" 2>/dev/null || true; done
   [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  for name in "${!pid_of[@]}"; do wait "${pid_of[$name]}" 2>/dev/null || true; done
-  [ -z "$server_pid" ] || wait "$server_pid" 2>/dev/null || true
+  for name in "${!pid_of[@]}"; do
+    ended_within "${pid_of[$name]}" 15 || { echo "tor $name still ran 15 s after SIGTERM: killed" >&2; kill -9 "${pid_of[$name]}"; }
+    wait "${pid_of[$name]}" 2>/dev/null || true
+  done
+  if [ -n "$server_pid" ]; then
+    if ! ended_within "$server_pid" 15; then
+      kill -QUIT "$server_pid" # the JVM prints its threads to the server log
+      sleep 1
+      echo "intake-server still ran 15 s after SIGTERM: killed; its log ends: $(tail -n 150 "$work/server.log")" >&2
+      kill -9 "$server_pid"
+    fi
+    wait "$server_pid" 2>/dev/null || true
+  fi
   if $keep; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
