@@ -78,7 +78,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # The ratios of two files of times, line by line: min, median, max.
 ratios() { paste "$1" "$2" | awk '{ print $1 / $2 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f (%.2f to %.2f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
 # Before a timed run, untimed: its output file is gone, and the earlier runs' output is on disk, so that no run shares
-# the cores with the kernel writing back the last one's 200 MB (two busy threads suffer more from that than one).
+# the cores with the kernel writing back the last one's 200 MB.
 fresh() { rm -rf "$@"; sync; }
 timed() { local start; start=$(now); "$@"; seconds "$start" "$(now)"; }
 gpg_decrypt() {

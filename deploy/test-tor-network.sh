@@ -69,15 +69,15 @@ cleanup() {
   for name in "${!pid_of[@]}"; do kill "${pid_of[$name]}" 2>/dev/null || true; done
   [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
   for name in "${!pid_of[@]}"; do
-    ended_within "${pid_of[$name]}" 15 || { echo "tor $name still ran 15 s after SIGTERM: killed" >&2; kill -9 "${pid_of[$name]}"; }
+    ended_within "${pid_of[$name]}" 15 || { echo "tor $name still ran 15 s after SIGTERM: killed" >&2; kill -9 "${pid_of[$name]}" || true; }
     wait "${pid_of[$name]}" 2>/dev/null || true
   done
   if [ -n "$server_pid" ]; then
     if ! ended_within "$server_pid" 15; then
-      kill -QUIT "$server_pid" # the JVM prints its threads to the server log
+      kill -QUIT "$server_pid" || true # the JVM prints its threads to the server log (it may just have ended)
       sleep 1
       echo "intake-server still ran 15 s after SIGTERM: killed; its log ends: $(tail -n 150 "$work/server.log")" >&2
-      kill -9 "$server_pid"
+      kill -9 "$server_pid" || true
     fi
     wait "$server_pid" 2>/dev/null || true
   fi
